@@ -1,0 +1,41 @@
+"""FastAPI dependencies that hand routers their services (no global service locator).
+
+The getters are `async def` on purpose: they only read `app.state`, and a sync dependency would
+cost a threadpool hop per request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from gesso.auth.service import AuthService
+from gesso.config import Settings
+from gesso.services import Services
+from gesso.users.service import UserService
+
+
+async def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+async def get_auth(services: ServicesDep) -> AuthService:
+    return services.auth
+
+
+async def get_users(services: ServicesDep) -> UserService:
+    return services.users
+
+
+AppConfig = Annotated[Settings, Depends(get_settings)]
+Auth = Annotated[AuthService, Depends(get_auth)]
+Users = Annotated[UserService, Depends(get_users)]

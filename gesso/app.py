@@ -1,0 +1,60 @@
+"""`create_app(settings)`: the only composition root. Builds `Services`, the FastAPI app with
+its middleware, error handlers, API routers and the web studio."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from gesso import __version__
+from gesso.api.errors import install_error_handlers
+from gesso.api.refresh import REFRESHED_TOKEN_HEADER, RefreshedTokenMiddleware
+from gesso.api.routes import mount_api
+from gesso.api.spa import mount_spa
+from gesso.config import Settings
+from gesso.services import Services
+
+
+def _operation_id(route: APIRoute) -> str:
+    # InvokeAI's clients are generated from operation ids equal to the handler names.
+    return route.name
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    services = services or Services.open(settings)
+    prefix = settings.url_prefix
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()
+
+    app = FastAPI(
+        title="Gesso",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=f"{prefix}/docs",
+        redoc_url=None,
+        openapi_url=f"{prefix}/openapi.json",
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.services = services
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RefreshedTokenMiddleware)
+    if settings.allow_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.allow_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=[REFRESHED_TOKEN_HEADER],
+        )
+    mount_api(app, prefix)
+    mount_spa(app, prefix)
+    return app

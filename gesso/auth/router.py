@@ -1,0 +1,169 @@
+"""`/api/v1/auth`: status, setup, login, logout, sessions, media cookie, own profile."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from gesso.api.deps import AppConfig, Auth, Users
+from gesso.auth.deps import (
+    MEDIA_COOKIE,
+    CurrentUser,
+    current_authentication,
+    set_refreshed_token,
+    suppress_refreshed_token,
+)
+from gesso.auth.passwords import generate_password
+from gesso.auth.schemas import (
+    GeneratePasswordResponse,
+    LoginRequest,
+    LoginResponse,
+    LogoutAllResponse,
+    SessionDTO,
+    SetupRequest,
+    SetupResponse,
+    SetupStatusResponse,
+    SuccessResponse,
+    UserProfileUpdateRequest,
+)
+from gesso.auth.service import MultiuserDisabled
+from gesso.config import Settings
+from gesso.users.schemas import UserDTO
+
+public_router = APIRouter(prefix="/v1/auth", tags=["authentication"])
+router = APIRouter(prefix="/v1/auth", tags=["authentication"])
+
+
+def _media_cookie_path(settings: Settings) -> str:
+    return f"{settings.url_prefix}/api/v1"
+
+
+def _set_media_cookie(
+    request: Request, response: Response, settings: Settings, token: str, max_age: int
+) -> None:
+    response.set_cookie(
+        MEDIA_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        secure=request.url.scheme == "https",
+        samesite="lax",
+        path=_media_cookie_path(settings),
+    )
+
+
+@public_router.get("/status", response_model=SetupStatusResponse)
+def get_setup_status(settings: AppConfig, users: Users) -> SetupStatusResponse:
+    setup_required = settings.multiuser and not users.has_active_admin()
+    return SetupStatusResponse(
+        setup_required=setup_required,
+        multiuser_enabled=settings.multiuser,
+        strict_password_checking=settings.strict_password_checking,
+    )
+
+
+@public_router.post("/setup", response_model=SetupResponse)
+def setup_admin(body: SetupRequest, settings: AppConfig, users: Users) -> SetupResponse:
+    if not settings.multiuser:
+        raise MultiuserDisabled("administrator setup")
+    user = users.setup_admin(body.email, body.password, body.display_name)
+    return SetupResponse(success=True, user=UserDTO.from_record(user))
+
+
+@public_router.post("/login", response_model=LoginResponse)
+def login(
+    body: LoginRequest, request: Request, response: Response, settings: AppConfig, auth: Auth
+) -> LoginResponse:
+    result = auth.login(
+        body.email,
+        body.password,
+        remember_me=body.remember_me,
+        ip=request.client.host if request.client else "unknown",
+        user_agent=request.headers.get("user-agent"),
+    )
+    _set_media_cookie(request, response, settings, result.media_token.token, result.media_token.expires_in)
+    return LoginResponse(
+        token=result.token.token, user=UserDTO.from_record(result.user), expires_in=result.token.expires_in
+    )
+
+
+@router.post("/logout", response_model=SuccessResponse)
+def logout(
+    actor: CurrentUser, request: Request, response: Response, settings: AppConfig, auth: Auth
+) -> SuccessResponse:
+    suppress_refreshed_token(request)
+    auth.logout(actor)
+    response.delete_cookie(MEDIA_COOKIE, path=_media_cookie_path(settings))
+    return SuccessResponse(success=True)
+
+
+@router.post("/logout_all", response_model=LogoutAllResponse)
+def logout_all(
+    actor: CurrentUser, request: Request, response: Response, settings: AppConfig, auth: Auth
+) -> LogoutAllResponse:
+    suppress_refreshed_token(request)
+    revoked = auth.logout_all(actor)
+    response.delete_cookie(MEDIA_COOKIE, path=_media_cookie_path(settings))
+    return LogoutAllResponse(success=True, revoked=revoked)
+
+
+@router.get("/sessions", response_model=list[SessionDTO])
+def list_sessions(actor: CurrentUser, auth: Auth) -> list[SessionDTO]:
+    return [
+        SessionDTO(
+            session_id=s.session_id,
+            created_at=s.created_at,
+            remember_me=s.remember_me,
+            user_agent=s.user_agent,
+            ip_address=s.ip_address,
+            is_current=s.session_id == actor.session_id,
+        )
+        for s in auth.list_sessions(actor)
+    ]
+
+
+@router.delete("/sessions/{session_id}", response_model=SuccessResponse)
+def revoke_session(session_id: str, actor: CurrentUser, request: Request, auth: Auth) -> SuccessResponse:
+    if session_id == actor.session_id:
+        suppress_refreshed_token(request)
+    auth.revoke_session(actor, session_id)
+    return SuccessResponse(success=True)
+
+
+@router.post("/media-cookie", response_model=SuccessResponse)
+def refresh_media_cookie(
+    request: Request, response: Response, settings: AppConfig, auth: Auth
+) -> SuccessResponse:
+    suppress_refreshed_token(request)
+    authentication = current_authentication(request)
+    if authentication is not None:
+        media = auth.media_token(authentication)
+        _set_media_cookie(request, response, settings, media.token, media.expires_in)
+    return SuccessResponse(success=True)
+
+
+@router.get("/me", response_model=UserDTO)
+def get_current_user_info(actor: CurrentUser, users: Users) -> UserDTO:
+    return UserDTO.from_record(users.get_user(actor.user_id), is_admin=actor.is_admin)
+
+
+@router.patch("/me", response_model=UserDTO)
+def update_current_user(
+    body: UserProfileUpdateRequest, actor: CurrentUser, request: Request, users: Users, auth: Auth
+) -> UserDTO:
+    result = users.update_own_profile(
+        actor.user_id,
+        display_name=body.display_name,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
+    authentication = current_authentication(request)
+    if result.password_changed and authentication is not None:
+        # Every older token died with the epoch bump; this request's caller keeps working.
+        set_refreshed_token(request, auth.refreshed_token(authentication, result.user).token)
+        auth.revoke_other_sessions(actor.user_id, keep_session_id=actor.session_id)
+    return UserDTO.from_record(result.user, is_admin=actor.is_admin)
+
+
+@router.get("/generate-password", response_model=GeneratePasswordResponse, name="generate_password")
+def generate_password_route(actor: CurrentUser) -> GeneratePasswordResponse:
+    return GeneratePasswordResponse(password=generate_password())

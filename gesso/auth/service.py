@@ -1,0 +1,217 @@
+"""Login, token verification and session revocation.
+
+Every authenticated request re-reads the user and session rows: a token is honoured only while
+its user exists, is active, is not `system`, has the same token epoch, and its session is not
+revoked. The role comes from that row, never from the token.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+
+from gesso.auth import store
+from gesso.auth.actor import Actor
+from gesso.auth.passwords import PasswordHasher
+from gesso.auth.store import SessionRecord
+from gesso.auth.throttle import LoginThrottle
+from gesso.auth.tokens import MEDIA_AUDIENCE, InvalidToken, IssuedToken, TokenClaims, TokenService
+from gesso.db.engine import Database
+from gesso.db.metadata import utcnow
+from gesso.errors import Forbidden, NotFound, TooManyRequests, Unauthenticated
+from gesso.settings_store.service import AppSettings
+from gesso.users.store import UserRecord, set_last_login
+from gesso.users.store import find_by_email as find_user_by_email
+
+logger = logging.getLogger(__name__)
+
+BAD_CREDENTIALS = "Incorrect email or password"
+INVALID_TOKEN = "Invalid or expired token"
+
+
+class MultiuserDisabled(Forbidden):
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"Multi-user mode is off: {what} is not needed in single-user mode "
+            "(set multiuser: true in gesso.yaml to enable accounts)"
+        )
+
+
+@dataclass(frozen=True)
+class Authentication:
+    """A verified request identity, with what is needed to mint its replacement token."""
+
+    actor: Actor
+    user: UserRecord
+    claims: TokenClaims
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: UserRecord
+    token: IssuedToken
+    media_token: IssuedToken
+
+
+class AuthService:
+    def __init__(
+        self,
+        db: Database,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        throttle: LoginThrottle,
+        app_settings: AppSettings,
+        *,
+        multiuser: bool,
+    ) -> None:
+        self._db = db
+        self._hasher = hasher
+        self.tokens = tokens
+        self._throttle = throttle
+        self._app_settings = app_settings
+        self.multiuser = multiuser
+
+    # -- login -----------------------------------------------------------------------------
+
+    def login(
+        self, email: str, password: str, *, remember_me: bool, ip: str, user_agent: str | None
+    ) -> LoginResult:
+        """Verify a password (constant work whether or not the email exists) and open a session."""
+        if not self.multiuser:
+            raise MultiuserDisabled("logging in")
+        email = email.strip()
+        retry_after = self._throttle.retry_after(email, ip)
+        if retry_after is not None:
+            logger.info("Login throttled for a client (retry after %ss)", retry_after)
+            raise TooManyRequests("Too many failed login attempts; try again later", retry_after)
+        with self._db.read() as conn:
+            user = find_user_by_email(conn, email)
+        if user is None or user.is_system:
+            self._hasher.verify_dummy(password)
+            verified = False
+        else:
+            verified = self._hasher.verify(user.password_hash, password)
+        if not verified or user is None:
+            self._throttle.record_failure(email, ip)
+            logger.debug("Login refused: bad credentials")
+            raise Unauthenticated(BAD_CREDENTIALS)
+        if not user.is_active:
+            raise Forbidden("User account is disabled")
+        self._throttle.record_success(email)
+        session = SessionRecord(
+            session_id=uuid.uuid4().hex,
+            user_id=user.user_id,
+            created_at=utcnow(),
+            remember_me=remember_me,
+            user_agent=(user_agent or "")[:512] or None,
+            ip_address=ip[:64],
+            revoked_at=None,
+        )
+        with self._db.write() as conn:
+            store.insert_session(conn, session)
+            set_last_login(conn, user.user_id, session.created_at)
+        user = replace(user, last_login_at=session.created_at)
+        token = self._mint(user, session.session_id, remember_me)
+        media = self._mint(user, session.session_id, remember_me, audience=MEDIA_AUDIENCE)
+        logger.debug("Login accepted for user %s", user.user_id)
+        return LoginResult(user=user, token=token, media_token=media)
+
+    # -- verification ----------------------------------------------------------------------
+
+    def authenticate(self, token: str, *, media: bool = False) -> Authentication:
+        try:
+            claims = self.tokens.decode(token, audience=MEDIA_AUDIENCE if media else None)
+        except InvalidToken as exc:
+            logger.debug("Token refused: %s", exc.reason)
+            raise Unauthenticated(INVALID_TOKEN) from None
+        with self._db.read() as conn:
+            user = store.find_user_with_live_session(conn, claims.user_id, claims.session_id)
+        if user is None or user.is_system or not user.is_active or user.token_epoch != claims.token_epoch:
+            logger.debug("Token refused: user, session or epoch no longer valid")
+            raise Unauthenticated(INVALID_TOKEN)
+        actor = Actor(
+            user_id=user.user_id,
+            email=user.email,
+            display_name=user.display_name,
+            is_admin=user.is_admin,
+            session_id=claims.session_id,
+            remember_me=claims.remember_me,
+        )
+        return Authentication(actor=actor, user=user, claims=claims)
+
+    def refreshed_token(self, auth: Authentication, user: UserRecord | None = None) -> IssuedToken:
+        """A new token for the same session with a full lifetime, minted from the DB row."""
+        return self._mint(user or auth.user, auth.claims.session_id, auth.claims.remember_me)
+
+    def media_token(self, auth: Authentication) -> IssuedToken:
+        """A media-cookie token that lives no longer than the Bearer token it came from."""
+        seconds = self.tokens.seconds_left(auth.claims)
+        return self._mint(
+            auth.user,
+            auth.claims.session_id,
+            auth.claims.remember_me,
+            audience=MEDIA_AUDIENCE,
+            lifetime=seconds,
+        )
+
+    def _mint(
+        self,
+        user: UserRecord,
+        session_id: str,
+        remember_me: bool,
+        *,
+        audience: str | None = None,
+        lifetime: int | None = None,
+    ) -> IssuedToken:
+        return self.tokens.mint(
+            user_id=user.user_id,
+            email=user.email,
+            is_admin=user.is_admin,
+            token_epoch=user.token_epoch,
+            session_id=session_id,
+            remember_me=remember_me,
+            audience=audience,
+            lifetime_seconds=lifetime,
+        )
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def list_sessions(self, actor: Actor) -> list[SessionRecord]:
+        with self._db.read() as conn:
+            return store.list_live_sessions(conn, actor.user_id)
+
+    def logout(self, actor: Actor) -> None:
+        if actor.session_id is None:
+            return
+        with self._db.write() as conn:
+            store.revoke_session(conn, actor.user_id, actor.session_id)
+
+    def revoke_session(self, actor: Actor, session_id: str) -> None:
+        """Revoke one of the caller's own sessions; someone else's id is simply not found."""
+        with self._db.write() as conn:
+            if not store.revoke_session(conn, actor.user_id, session_id):
+                raise NotFound("Session not found")
+
+    def logout_all(self, actor: Actor) -> int:
+        with self._db.write() as conn:
+            return store.revoke_user_sessions(conn, actor.user_id)
+
+    def revoke_other_sessions(self, user_id: str, keep_session_id: str | None) -> int:
+        with self._db.write() as conn:
+            return store.revoke_user_sessions(conn, user_id, except_session_id=keep_session_id)
+
+    def rotate_jwt_secret(self) -> int:
+        revoked = rotate_jwt_secret(self._db, self._app_settings)
+        self.tokens.reload_secret()
+        return revoked
+
+
+def rotate_jwt_secret(db: Database, app_settings: AppSettings) -> int:
+    """New signing secret; every session is revoked so every user must log in again.
+
+    Works on a database whose secret row is missing (that is how such a database is repaired).
+    """
+    app_settings.rotate_jwt_secret()
+    with db.write() as conn:
+        return store.revoke_all_sessions(conn)

@@ -1,0 +1,78 @@
+"""SQL for `sessions`, including the per-request user+session lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gesso.auth.tables import sessions
+from gesso.db.metadata import utcnow
+from gesso.users.store import UserRecord, record_from_row
+from gesso.users.tables import users
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: str
+    user_id: str
+    created_at: datetime
+    remember_me: bool
+    user_agent: str | None
+    ip_address: str | None
+    revoked_at: datetime | None
+
+
+def insert_session(conn: Connection, record: SessionRecord) -> None:
+    conn.execute(sa.insert(sessions).values(**record.__dict__))
+
+
+def find_user_with_live_session(conn: Connection, user_id: str, session_id: str) -> UserRecord | None:
+    """The user row, provided `session_id` is theirs and not revoked (one indexed query)."""
+    query = (
+        sa.select(users)
+        .join(sessions, sessions.c.user_id == users.c.user_id)
+        .where(
+            users.c.user_id == user_id,
+            sessions.c.session_id == session_id,
+            sessions.c.revoked_at.is_(None),
+        )
+    )
+    row = conn.execute(query).first()
+    return None if row is None else record_from_row(row)
+
+
+def list_live_sessions(conn: Connection, user_id: str) -> list[SessionRecord]:
+    query = (
+        sa.select(sessions)
+        .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+        .order_by(sessions.c.created_at.desc())
+    )
+    return [SessionRecord(**row._mapping) for row in conn.execute(query)]
+
+
+def revoke_session(conn: Connection, user_id: str, session_id: str) -> bool:
+    result = conn.execute(
+        sa.update(sessions)
+        .where(
+            sessions.c.session_id == session_id,
+            sessions.c.user_id == user_id,
+            sessions.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount > 0
+
+
+def revoke_user_sessions(conn: Connection, user_id: str, except_session_id: str | None = None) -> int:
+    query = sa.update(sessions).where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+    if except_session_id is not None:
+        query = query.where(sessions.c.session_id != except_session_id)
+    return conn.execute(query.values(revoked_at=utcnow())).rowcount
+
+
+def revoke_all_sessions(conn: Connection) -> int:
+    query = sa.update(sessions).where(sessions.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+    return conn.execute(query).rowcount

@@ -1,0 +1,66 @@
+"""`gesso db …`: migrations and the JWT secret."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from gesso.auth.service import rotate_jwt_secret
+from gesso.config import load_settings
+from gesso.db.engine import Database
+from gesso.db.migrate import current_revision, head_revision, upgrade
+from gesso.settings_store.service import AppSettings
+
+
+def register(commands: Any, root_option: argparse.ArgumentParser) -> None:
+    db = commands.add_parser("db", help="database maintenance")
+    sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    sub.add_parser("upgrade", parents=[root_option], help="apply pending migrations").set_defaults(
+        handler=run_upgrade
+    )
+    sub.add_parser("current", parents=[root_option], help="show the schema revision").set_defaults(
+        handler=show_current
+    )
+    sub.add_parser(
+        "rotate-jwt-secret", parents=[root_option], help="new signing secret; logs every user out"
+    ).set_defaults(handler=rotate_secret)
+
+
+def _database(args: argparse.Namespace) -> Database:
+    return Database(load_settings(args.root).resolved_database_url)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    db = _database(args)
+    try:
+        before = current_revision(db)
+        upgrade(db)
+        after = current_revision(db)
+    finally:
+        db.dispose()
+    print(f"database at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    return 0
+
+
+def show_current(args: argparse.Namespace) -> int:
+    db = _database(args)
+    try:
+        current = current_revision(db)
+    finally:
+        db.dispose()
+    head = head_revision()
+    state = "up to date" if current == head else f"behind: latest is {head}"
+    print(f"{current or 'empty'} ({state})")
+    return 0
+
+
+def rotate_secret(args: argparse.Namespace) -> int:
+    db = _database(args)
+    try:
+        # A database whose secret row was deleted must be repairable: upgrade only, no secret read.
+        upgrade(db)
+        revoked = rotate_jwt_secret(db, AppSettings(db))
+    finally:
+        db.dispose()
+    print(f"new JWT secret written; {revoked} sessions revoked, every user must log in again")
+    return 0

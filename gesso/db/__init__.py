@@ -1,0 +1,1 @@
+"""Database access: the shared MetaData, the engine with its transactions, and migrations."""

@@ -1,0 +1,1 @@
+"""App settings: a small key/value store in the database (holds the JWT secret)."""

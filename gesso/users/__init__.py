@@ -1,0 +1,1 @@
+"""Users: accounts, the `system` account, the last-administrator invariant, content reassignment."""
