@@ -51,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    services = Services.open(settings)
+    try:
+        services = Services.open(settings)
+    except BaseException:
+        sock.close()
+        raise
     app = create_app(settings, services)
     config = uvicorn.Config(
         app,

@@ -1,0 +1,22 @@
+"""Route handlers that touch the database or disk are plain `def` (FastAPI runs them in its
+threadpool); an `async def` handler doing blocking work would stall every other request.
+
+An `async def` route handler may only be one of the allowlisted ones, which do no I/O.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from fastapi.testclient import TestClient
+
+from tests.architecture.test_routes_protected import api_routes
+
+ASYNC_ALLOWED = {"app_version", "web_studio"}
+
+
+def test_async_route_handlers_are_allowlisted(mu_client: TestClient) -> None:
+    async_handlers = {
+        route.name for route in api_routes(mu_client) if inspect.iscoroutinefunction(route.endpoint)
+    }
+    assert async_handlers <= ASYNC_ALLOWED
