@@ -39,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.detail if isinstance(exc, GessoError) else str(exc)
         print(f"error: {message}", file=sys.stderr)
         return 1
+    except EOFError:
+        # The prompt that hit end-of-input left its line open; finish it so the error is one line.
+        print("\nerror: no input on stdin (pass values as options instead of prompts)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

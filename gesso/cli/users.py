@@ -10,7 +10,6 @@ import sys
 from typing import Any
 
 from gesso.config import load_settings
-from gesso.db.metadata import SYSTEM_USER_ID
 from gesso.errors import InvalidInput
 from gesso.services import Services
 from gesso.users.errors import UserNotFound
@@ -171,7 +170,9 @@ def set_active(args: argparse.Namespace) -> int:
 def reassign_content(args: argparse.Namespace) -> int:
     services = _services(args)
     try:
-        source = SYSTEM_USER_ID if args.source == SYSTEM_USER_ID else _resolve(services, args.source).user_id
+        # The source may be an account that no longer exists: its content keeps the raw id.
+        found = services.users.find_user(args.source)
+        source = found.user_id if found is not None else args.source
         target = _resolve(services, args.target)
         moved = services.users.reassign_content(source, target.user_id)
         details = (

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from gesso.config import Settings
+from gesso.services import Services
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, bearer, login_as, setup_admin
 
@@ -72,16 +74,41 @@ def users_json(gesso: Gesso) -> dict[str, dict[str, object]]:
     return {str(row["email"]).lower(): row for row in json.loads(run.out)}
 
 
+def seed_user(root: Path, email: str, *, is_admin: bool = False, password: str = USER_PASSWORD) -> None:
+    """Create a user through the real service in-process (faster than a CLI round trip)."""
+    services = Services.open(Settings(root=root))
+    try:
+        services.users.create_user(email, password, is_admin=is_admin)
+    finally:
+        services.close()
+
+
 @pytest.fixture
-def admin(gesso: Gesso) -> str:
-    run = gesso("users", "add", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, "--admin")
-    assert run.code == 0, run.err
+def admin(root: Path) -> str:
+    seed_user(root, ADMIN_EMAIL, is_admin=True, password=ADMIN_PASSWORD)
     return ADMIN_EMAIL
 
 
 def add_user(gesso: Gesso, email: str, *extra: str) -> None:
     run = gesso("users", "add", "--email", email, "--password", USER_PASSWORD, *extra)
     assert run.code == 0, run.err
+
+
+def stored_users(root: Path) -> dict[str, dict[str, object]]:
+    """What the database holds for real users, keyed by lower-cased email."""
+    with closing(sqlite3.connect(db_path(root))) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = conn.execute(
+            "SELECT email, display_name, is_admin, is_active FROM users WHERE user_id != 'system'"
+        ).fetchall()
+    return {
+        row["email"].lower(): {
+            "display_name": row["display_name"],
+            "is_admin": bool(row["is_admin"]),
+            "is_active": bool(row["is_active"]),
+        }
+        for row in rows
+    }
 
 
 def free_port() -> int:
@@ -126,7 +153,6 @@ def test_operator_adds_users_with_flags_and_lists_them(gesso: Gesso) -> None:
 
 def test_operator_lists_users_on_fresh_root_without_system_user(gesso: Gesso) -> None:
     assert users_json(gesso) == {}
-    assert "system" not in gesso("users", "list").out
 
 
 def test_operator_adds_user_with_prompted_email_and_hidden_password(
@@ -142,29 +168,29 @@ def test_operator_adds_user_with_prompted_email_and_hidden_password(
     assert me.json()["email"] == "eve@example.com"
 
 
-def test_operator_adds_user_with_mismatched_prompted_passwords_fails(gesso: Gesso) -> None:
+def test_operator_adds_user_with_mismatched_prompted_passwords_fails(gesso: Gesso, root: Path) -> None:
     run = gesso("users", "add", "--email", "eve@example.com", stdin="pw\npx\n")
     assert run.code != 0
     last = run.err.strip().splitlines()[-1]
     assert last.startswith("error:") and "do not match" in last
     assert "Traceback" not in run.err
-    assert users_json(gesso) == {}
+    assert stored_users(root) == {}
 
 
-def test_operator_adds_user_with_closed_stdin_gets_one_line_error(gesso: Gesso) -> None:
+def test_operator_adds_user_with_closed_stdin_gets_one_line_error(gesso: Gesso, root: Path) -> None:
     # A script without a terminal that forgets --password must get a message, not a traceback.
     run = gesso("users", "add", "--email", "eve@example.com", stdin="")
     assert run.code != 0
     assert "Traceback" not in run.err
     assert run.err.strip().splitlines()[-1].startswith("error:")
-    assert users_json(gesso) == {}
+    assert stored_users(root) == {}
 
 
-def test_operator_adds_duplicate_email_in_other_case_fails(gesso: Gesso) -> None:
-    add_user(gesso, "alice@example.com")
+def test_operator_adds_duplicate_email_in_other_case_fails(gesso: Gesso, root: Path) -> None:
+    seed_user(root, "alice@example.com")
     run = gesso("users", "add", "--email", "ALICE@Example.COM", "--password", "pw")
     assert "already exists" in run.one_line_error()
-    assert list(users_json(gesso)) == ["alice@example.com"]
+    assert list(stored_users(root)) == ["alice@example.com"]
 
 
 def test_strict_config_rejects_weak_cli_password_and_accepts_strong(gesso: Gesso, root: Path) -> None:
@@ -177,25 +203,28 @@ def test_strict_config_rejects_weak_cli_password_and_accepts_strong(gesso: Gesso
         "Password must contain"
         in gesso("users", "mod", "strong@example.com", "--password", "x").one_line_error()
     )
-    assert list(users_json(gesso)) == ["strong@example.com"]
+    assert list(stored_users(root)) == ["strong@example.com"]
 
 
 # -- users mod / activate / deactivate / del / reassign -----------------------------------------
 
 
-def test_operator_modifies_name_role_and_password(gesso: Gesso, admin: str, make_client: AppFactory) -> None:
-    add_user(gesso, "bob@example.com")
+def test_operator_modifies_name_role_and_password(
+    gesso: Gesso, root: Path, admin: str, make_client: AppFactory
+) -> None:
+    seed_user(root, "bob@example.com")
     client = make_client(multiuser=True)
     old_token = login_as(client, "bob@example.com", USER_PASSWORD)
 
     run = gesso("users", "mod", "bob@example.com", "--name", "Bobby", "--admin")
     assert run.code == 0, run.err
-    bob = users_json(gesso)["bob@example.com"]
+    bob = stored_users(root)["bob@example.com"]
     assert (bob["display_name"], bob["is_admin"]) == ("Bobby", True)
     assert client.get("/api/v1/auth/me", headers=bearer(old_token)).json()["is_admin"] is True
 
     assert gesso("users", "mod", "BOB@example.com", "--no-admin").code == 0
-    assert users_json(gesso)["bob@example.com"]["is_admin"] is False
+    assert stored_users(root)["bob@example.com"]["is_admin"] is False
+    assert client.get("/api/v1/auth/me", headers=bearer(old_token)).json()["is_admin"] is False
 
     assert gesso("users", "mod", "bob@example.com", "--password", "New-pass2").code == 0
     # A password change from the CLI ends every existing session (SPEC §4).
@@ -210,14 +239,16 @@ def test_operator_modifies_name_role_and_password(gesso: Gesso, admin: str, make
     [["deactivate", ADMIN_EMAIL], ["mod", ADMIN_EMAIL, "--no-admin"], ["del", ADMIN_EMAIL]],
     ids=["deactivate", "demote", "delete"],
 )
-def test_operator_removing_last_admin_is_refused(gesso: Gesso, admin: str, command: list[str]) -> None:
+def test_operator_removing_last_admin_is_refused(
+    gesso: Gesso, root: Path, admin: str, command: list[str]
+) -> None:
     assert LAST_ADMIN in gesso("users", *command).one_line_error()
-    row = users_json(gesso)[admin]
+    row = stored_users(root)[admin]
     assert (row["is_admin"], row["is_active"]) == (True, True)
 
 
-def test_operator_demotes_one_of_two_admins_succeeds(gesso: Gesso, admin: str) -> None:
-    add_user(gesso, "second@example.com", "--admin")
+def test_operator_demotes_one_of_two_admins_succeeds(gesso: Gesso, root: Path, admin: str) -> None:
+    seed_user(root, "second@example.com", is_admin=True)
     assert gesso("users", "mod", admin, "--no-admin").code == 0
     assert LAST_ADMIN in gesso("users", "deactivate", "second@example.com").one_line_error()
 
@@ -236,28 +267,28 @@ def test_operator_changing_system_user_is_refused(gesso: Gesso, command: list[st
     assert "system user" in gesso("users", *command).one_line_error()
 
 
-def test_operator_deactivates_and_activates_user(gesso: Gesso, admin: str, make_client: AppFactory) -> None:
-    add_user(gesso, "carol@example.com")
+def test_operator_deactivates_and_activates_user(gesso: Gesso, root: Path, make_client: AppFactory) -> None:
+    seed_user(root, "carol@example.com")
     client = make_client(multiuser=True)
     token = login_as(client, "carol@example.com", USER_PASSWORD)
 
     run = gesso("users", "deactivate", "carol@example.com")
     assert run.code == 0 and "deactivated" in run.out, run.err
-    assert users_json(gesso)["carol@example.com"]["is_active"] is False
+    assert stored_users(root)["carol@example.com"]["is_active"] is False
     assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 401
 
     run = gesso("users", "activate", "carol@example.com")
     assert run.code == 0 and "activated" in run.out, run.err
-    assert users_json(gesso)["carol@example.com"]["is_active"] is True
+    assert stored_users(root)["carol@example.com"]["is_active"] is True
     assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 200
 
 
-def test_operator_deletes_user_with_reassignment(gesso: Gesso, admin: str) -> None:
-    add_user(gesso, "dave@example.com")
+def test_operator_deletes_user_with_reassignment(gesso: Gesso, root: Path, admin: str) -> None:
+    seed_user(root, "dave@example.com")
     run = gesso("users", "del", "dave@example.com", "--reassign-to", admin)
     assert run.code == 0, run.err
     assert "dave@example.com" in run.out and admin in run.out
-    assert set(users_json(gesso)) == {admin}
+    assert set(stored_users(root)) == {admin}
 
 
 def test_operator_reassigns_system_content_to_account(gesso: Gesso, admin: str) -> None:

@@ -1,0 +1,1 @@
+"""Boards: named collections of images, private by default, shareable by visibility."""

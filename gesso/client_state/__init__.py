@@ -1,0 +1,1 @@
+"""Client state: the web studio's per-user key/value UI state."""

@@ -1,0 +1,1 @@
+"""Images: files under `outputs_dir`, their records, metadata and thumbnails."""
