@@ -46,6 +46,7 @@ class Settings(BaseModel):
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     login_throttle_per_account: int = Field(default=5, ge=1)
     login_throttle_per_ip: int = Field(default=20, ge=1)
+    max_upload_size_mb: int = Field(default=50, ge=1, le=4096)
 
     @field_validator("base_url")
     @classmethod

@@ -8,9 +8,12 @@ from gesso.auth.passwords import PasswordHasher
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService
+from gesso.boards.service import BoardService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
+from gesso.images.files import ImageFiles
+from gesso.images.service import ImageService
 from gesso.settings_store.service import AppSettings
 from gesso.users.service import UserService
 
@@ -25,6 +28,8 @@ class Services:
     tokens: TokenService
     throttle: LoginThrottle
     auth: AuthService
+    images: ImageService
+    boards: BoardService
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -45,6 +50,7 @@ class Services:
         throttle = LoginThrottle(
             per_account=settings.login_throttle_per_account, per_ip=settings.login_throttle_per_ip
         )
+        images = ImageService(db, ImageFiles(settings.resolved_outputs_dir))
         return cls(
             settings=settings,
             db=db,
@@ -54,6 +60,8 @@ class Services:
             tokens=tokens,
             throttle=throttle,
             auth=AuthService(db, hasher, tokens, throttle, app_settings, multiuser=settings.multiuser),
+            images=images,
+            boards=BoardService(db, images),
         )
 
     def close(self) -> None:

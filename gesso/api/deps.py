@@ -11,7 +11,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from gesso.auth.service import AuthService
+from gesso.boards.service import BoardService
 from gesso.config import Settings
+from gesso.db.engine import Database
+from gesso.images.service import ImageService
 from gesso.services import Services
 from gesso.users.service import UserService
 
@@ -36,6 +39,21 @@ async def get_users(services: ServicesDep) -> UserService:
     return services.users
 
 
+async def get_db(services: ServicesDep) -> Database:
+    return services.db
+
+
+async def get_images(services: ServicesDep) -> ImageService:
+    return services.images
+
+
+async def get_boards(services: ServicesDep) -> BoardService:
+    return services.boards
+
+
 AppConfig = Annotated[Settings, Depends(get_settings)]
+Db = Annotated[Database, Depends(get_db)]
+Images = Annotated[ImageService, Depends(get_images)]
+Boards = Annotated[BoardService, Depends(get_boards)]
 Auth = Annotated[AuthService, Depends(get_auth)]
 Users = Annotated[UserService, Depends(get_users)]

@@ -12,7 +12,11 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from gesso.api import app_info
 from gesso.auth import router as auth_router
-from gesso.auth.deps import require_actor
+from gesso.auth.deps import require_actor, require_media_actor
+from gesso.boards import board_images_router
+from gesso.boards import router as boards_router
+from gesso.client_state import router as client_state_router
+from gesso.images import router as images_router
 from gesso.users import router as users_router
 
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -33,6 +37,15 @@ def mount_api(app: FastAPI, prefix: str) -> None:
     protected = APIRouter(prefix=f"{prefix}/api", dependencies=[Depends(require_actor)])
     protected.include_router(auth_router.router)
     protected.include_router(users_router.router)
+    protected.include_router(boards_router.router)
+    protected.include_router(board_images_router.router)
+    protected.include_router(images_router.router)
+    protected.include_router(client_state_router.router)
+
+    # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
+    media = APIRouter(prefix=f"{prefix}/api", dependencies=[Depends(require_media_actor)])
+    media.include_router(images_router.media_router)
 
     app.include_router(public)
+    app.include_router(media)
     app.include_router(protected)

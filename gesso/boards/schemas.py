@@ -1,0 +1,77 @@
+"""Wire models for boards (InvokeAI's `BoardDTO`, `BoardChanges`, `DeleteBoardResult`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gesso.boards.store import BoardSummary
+
+BoardVisibility = Literal["private", "shared", "public"]
+T = TypeVar("T")
+
+
+class BoardDTO(BaseModel):
+    board_id: str
+    board_name: str
+    user_id: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+    cover_image_name: str | None
+    archived: bool
+    board_visibility: BoardVisibility
+    image_count: int
+    asset_count: int
+    owner_username: str | None = None
+
+    @classmethod
+    def from_summary(cls, summary: BoardSummary, *, include_owner: bool) -> BoardDTO:
+        board = summary.board
+        return cls(
+            board_id=board.board_id,
+            board_name=board.board_name,
+            user_id=board.user_id,
+            created_at=board.created_at,
+            updated_at=board.updated_at,
+            cover_image_name=summary.cover_image_name,
+            archived=board.archived,
+            board_visibility=board.board_visibility,
+            image_count=summary.image_count,
+            asset_count=summary.asset_count,
+            owner_username=summary.owner_username if include_owner else None,
+        )
+
+
+class BoardChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    board_name: str | None = Field(default=None, max_length=300)
+    cover_image_name: str | None = Field(default=None, max_length=128)
+    archived: bool | None = None
+    board_visibility: BoardVisibility | None = None
+
+
+class DeleteBoardResult(BaseModel):
+    board_id: str
+    deleted_board_images: list[str]
+    deleted_images: list[str]
+
+
+class OffsetPaginatedResults(BaseModel, Generic[T]):
+    limit: int
+    offset: int
+    total: int
+    items: list[T]
+
+
+class AddImagesToBoardResult(BaseModel):
+    affected_boards: list[str]
+    added_images: list[str]
+
+
+class RemoveImagesFromBoardResult(BaseModel):
+    affected_boards: list[str]
+    removed_images: list[str]

@@ -1,0 +1,68 @@
+"""Who may do what with an image (SPEC §6). An image's board, if any, is passed in.
+
+- read (DTO, metadata, full, thumbnail, urls): admin, the image's owner, or anyone who may view
+  its board. Uncategorized images are only ever the owner's (and admins').
+- change (delete, star, edit): admin, the image's owner, or the owner of the board it sits on.
+  On a public board other users may change only their own images.
+- put on a board: admin or the image's owner, and the board must accept contributions.
+- take off a board: admin, the board's owner, or the image's owner when the board is public.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from gesso.auth.actor import Actor
+from gesso.boards.access import can_contribute_to_board, can_view_board
+from gesso.boards.store import Board
+from gesso.errors import Forbidden, NotFound
+from gesso.images.store import ImageRecord
+
+logger = logging.getLogger(__name__)
+
+
+class ImageNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Image not found")
+
+
+def can_view_image(actor: Actor, image: ImageRecord, board: Board | None) -> bool:
+    if actor.is_admin or image.user_id == actor.user_id:
+        return True
+    return board is not None and can_view_board(actor, board)
+
+
+def can_change_image(actor: Actor, image: ImageRecord, board: Board | None) -> bool:
+    if actor.is_admin or image.user_id == actor.user_id:
+        return True
+    return board is not None and board.user_id == actor.user_id
+
+
+def can_put_on_board(actor: Actor, image: ImageRecord, board: Board) -> bool:
+    return (actor.is_admin or image.user_id == actor.user_id) and can_contribute_to_board(actor, board)
+
+
+def can_take_off_board(actor: Actor, image: ImageRecord, board: Board) -> bool:
+    if actor.is_admin or board.user_id == actor.user_id:
+        return True
+    return board.board_visibility == "public" and image.user_id == actor.user_id
+
+
+def require_view_image(actor: Actor, image: ImageRecord, board: Board | None) -> None:
+    if not can_view_image(actor, image, board):
+        logger.debug("Image %s hidden from %s", image.image_name, actor.user_id)
+        raise Forbidden("Not authorized to access this image")
+
+
+def require_change_image(actor: Actor, image: ImageRecord, board: Board | None) -> None:
+    if not can_change_image(actor, image, board):
+        logger.debug("Image %s change refused for %s", image.image_name, actor.user_id)
+        raise Forbidden("Not authorized to modify this image")
+
+
+def require_put_on_board(actor: Actor, image: ImageRecord, board: Board) -> None:
+    if not can_put_on_board(actor, image, board):
+        logger.debug(
+            "Image %s may not go on board %s for %s", image.image_name, board.board_id, actor.user_id
+        )
+        raise Forbidden("Not authorized to move this image")

@@ -1,0 +1,223 @@
+"""`/api/v1/images`: upload, gallery queries, single-image reads and changes, batch operations.
+
+The file routes (`full`, `thumbnail`) live in `media_router`, which also accepts the media cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+
+from gesso.api.deps import AppConfig, Images
+from gesso.auth.deps import CurrentUser, MediaUser
+from gesso.errors import PayloadTooLarge
+from gesso.images.schemas import (
+    DeleteImagesResult,
+    ImageCategory,
+    ImageDTO,
+    ImageNamesBody,
+    ImageNamesResult,
+    ImageRecordChanges,
+    ImageUrlsDTO,
+    ResourceOrigin,
+    StarredImagesResult,
+    UnstarredImagesResult,
+)
+from gesso.images.store import ImageQuery
+
+router = APIRouter(prefix="/v1/images", tags=["images"])
+media_router = APIRouter(prefix="/v1/images", tags=["images"])
+
+Categories = Annotated[list[ImageCategory] | None, Query()]
+
+
+def _query(
+    board_id: str | None,
+    categories: list[ImageCategory] | None,
+    is_intermediate: bool | None,
+    image_origin: ResourceOrigin | None,
+    search_term: str | None,
+    order_dir: str,
+    starred_first: bool,
+) -> ImageQuery:
+    return ImageQuery(
+        board_id=board_id,
+        categories=categories,
+        is_intermediate=is_intermediate,
+        image_origin=image_origin,
+        search_term=search_term or None,
+        order_dir="ASC" if order_dir.upper() == "ASC" else "DESC",
+        starred_first=starred_first,
+    )
+
+
+@router.post("/upload", response_model=ImageDTO, status_code=201)
+def upload_image(
+    actor: CurrentUser,
+    images: Images,
+    settings: AppConfig,
+    response: Response,
+    file: Annotated[UploadFile, File()],
+    image_category: ImageCategory = "user",
+    is_intermediate: bool = False,
+    board_id: str | None = None,
+    session_id: Annotated[str | None, Query(max_length=64)] = None,
+    crop_visible: bool = False,
+    metadata: Annotated[str | None, Form()] = None,
+) -> ImageDTO:
+    limit = settings.max_upload_size_mb * 1024 * 1024
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"Upload is larger than {settings.max_upload_size_mb} MB")
+    record = images.upload(
+        actor,
+        data,
+        image_category=image_category,
+        is_intermediate=is_intermediate,
+        board_id=board_id,
+        crop_visible=crop_visible,
+        metadata=metadata,
+        session_id=session_id,
+    )
+    dto = ImageDTO.from_record(record)
+    response.headers["Location"] = dto.image_url
+    return dto
+
+
+@router.get("/", response_model=None, name="list_image_dtos")
+def list_image_dtos(
+    actor: CurrentUser,
+    images: Images,
+    board_id: str | None = None,
+    categories: Categories = None,
+    is_intermediate: bool | None = None,
+    image_origin: ResourceOrigin | None = None,
+    search_term: Annotated[str | None, Query(max_length=500)] = None,
+    order_dir: Annotated[str, Query(pattern="^(?i)(asc|desc)$")] = "DESC",
+    starred_first: bool = True,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
+) -> dict[str, object]:
+    query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)
+    records, total = images.list_images(actor, query, offset, limit)
+    items = [ImageDTO.from_record(r).model_dump(mode="json") for r in records]
+    return {"limit": limit, "offset": offset, "total": total, "items": items}
+
+
+@router.get("/names", response_model=ImageNamesResult)
+def get_image_names(
+    actor: CurrentUser,
+    images: Images,
+    board_id: str | None = None,
+    categories: Categories = None,
+    is_intermediate: bool | None = None,
+    image_origin: ResourceOrigin | None = None,
+    search_term: Annotated[str | None, Query(max_length=500)] = None,
+    order_dir: Annotated[str, Query(pattern="^(?i)(asc|desc)$")] = "DESC",
+    starred_first: bool = True,
+) -> ImageNamesResult:
+    query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)
+    names, starred_count = images.image_names(actor, query)
+    return ImageNamesResult(image_names=names, starred_count=starred_count, total_count=len(names))
+
+
+@router.post("/images_by_names", response_model=list[ImageDTO], name="get_images_by_names")
+def get_images_by_names(body: ImageNamesBody, actor: CurrentUser, images: Images) -> list[ImageDTO]:
+    return [ImageDTO.from_record(r) for r in images.images_by_names(actor, body.image_names)]
+
+
+@router.get("/intermediates", response_model=int, name="get_intermediates_count")
+def get_intermediates_count(actor: CurrentUser, images: Images) -> int:
+    return images.count_intermediates(actor)
+
+
+@router.delete("/intermediates", response_model=int, name="clear_intermediates")
+def clear_intermediates(actor: CurrentUser, images: Images) -> int:
+    return images.clear_intermediates(actor)
+
+
+@router.delete("/uncategorized", response_model=DeleteImagesResult, name="delete_uncategorized_images")
+def delete_uncategorized_images(actor: CurrentUser, images: Images) -> DeleteImagesResult:
+    result = images.delete_uncategorized(actor)
+    return DeleteImagesResult(affected_boards=result.affected_boards, deleted_images=result.image_names)
+
+
+@router.post("/delete", response_model=DeleteImagesResult, name="delete_images_from_list")
+def delete_images_from_list(body: ImageNamesBody, actor: CurrentUser, images: Images) -> DeleteImagesResult:
+    result = images.delete_images(actor, body.image_names)
+    return DeleteImagesResult(affected_boards=result.affected_boards, deleted_images=result.image_names)
+
+
+@router.post("/star", response_model=StarredImagesResult, name="star_images_in_list")
+def star_images_in_list(body: ImageNamesBody, actor: CurrentUser, images: Images) -> StarredImagesResult:
+    result = images.set_starred(actor, body.image_names, True)
+    return StarredImagesResult(affected_boards=result.affected_boards, starred_images=result.image_names)
+
+
+@router.post("/unstar", response_model=UnstarredImagesResult, name="unstar_images_in_list")
+def unstar_images_in_list(body: ImageNamesBody, actor: CurrentUser, images: Images) -> UnstarredImagesResult:
+    result = images.set_starred(actor, body.image_names, False)
+    return UnstarredImagesResult(affected_boards=result.affected_boards, unstarred_images=result.image_names)
+
+
+@router.get("/i/{image_name}", response_model=ImageDTO, name="get_image_dto")
+def get_image_dto(image_name: str, actor: CurrentUser, images: Images) -> ImageDTO:
+    return ImageDTO.from_record(images.get_image(actor, image_name))
+
+
+@router.patch("/i/{image_name}", response_model=ImageDTO, name="update_image")
+def update_image(
+    image_name: str, actor: CurrentUser, images: Images, changes: Annotated[ImageRecordChanges, Body()]
+) -> ImageDTO:
+    values = changes.model_dump(exclude_none=True)
+    return ImageDTO.from_record(images.update_image(actor, image_name, values))
+
+
+@router.delete("/i/{image_name}", response_model=DeleteImagesResult, name="delete_image")
+def delete_image(image_name: str, actor: CurrentUser, images: Images) -> DeleteImagesResult:
+    result = images.delete_image(actor, image_name)
+    return DeleteImagesResult(affected_boards=result.affected_boards, deleted_images=result.image_names)
+
+
+@router.get("/i/{image_name}/metadata", response_model=dict[str, object] | None, name="get_image_metadata")
+def get_image_metadata(image_name: str, actor: CurrentUser, images: Images) -> dict[str, object] | None:
+    return images.get_metadata(actor, image_name)
+
+
+@router.get("/i/{image_name}/urls", response_model=ImageUrlsDTO, name="get_image_urls")
+def get_image_urls(image_name: str, actor: CurrentUser, images: Images) -> ImageUrlsDTO:
+    return ImageUrlsDTO.for_name(images.get_image(actor, image_name).image_name)
+
+
+def _file_response(
+    request: Request, images: Images, actor: MediaUser, name: str, *, thumbnail: bool
+) -> Response:
+    stored = images.media_file(actor, name, thumbnail=thumbnail)
+    multiuser = request.app.state.settings.multiuser
+    # Multi-user: revalidate every time so a revoked reader stops seeing the image; names are
+    # immutable, so single-user browsers may cache forever.
+    cache = "private, no-cache" if multiuser else "private, max-age=31536000, immutable"
+    headers = {"ETag": stored.etag, "Cache-Control": cache}
+    if request.headers.get("if-none-match") == stored.etag:
+        return Response(status_code=304, headers=headers)
+    media_type = "image/webp" if thumbnail else "image/png"
+    if not thumbnail:
+        headers["Content-Disposition"] = f'inline; filename="{stored.path.name}"'
+    return FileResponse(stored.path, media_type=media_type, headers=headers)
+
+
+@media_router.get("/i/{image_name}/full", name="get_image_full")
+def get_image_full(image_name: str, request: Request, actor: MediaUser, images: Images) -> Response:
+    return _file_response(request, images, actor, image_name, thumbnail=False)
+
+
+@media_router.head("/i/{image_name}/full", name="get_image_full_head")
+def get_image_full_head(image_name: str, request: Request, actor: MediaUser, images: Images) -> Response:
+    return _file_response(request, images, actor, image_name, thumbnail=False)
+
+
+@media_router.get("/i/{image_name}/thumbnail", name="get_image_thumbnail")
+def get_image_thumbnail(image_name: str, request: Request, actor: MediaUser, images: Images) -> Response:
+    return _file_response(request, images, actor, image_name, thumbnail=True)

@@ -1,0 +1,304 @@
+"""Image rules: reading, listing, uploading, changing and deleting, each checked against
+`images.access`. Batch operations skip images the caller may not change; a name that does not
+exist is 404 for everyone. Files are removed only after their records are gone."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from gesso.auth.actor import Actor
+from gesso.boards import store as board_store
+from gesso.boards.access import BoardNotFound, require_contribute_to_board, require_view_board
+from gesso.boards.store import Board
+from gesso.db.engine import Database
+from gesso.db.metadata import utcnow
+from gesso.errors import Forbidden
+from gesso.images import store
+from gesso.images.access import (
+    ImageNotFound,
+    can_change_image,
+    can_view_image,
+    require_change_image,
+    require_view_image,
+)
+from gesso.images.decode import (
+    METADATA_CHUNK,
+    WORKFLOW_CHUNK,
+    crop_to_visible,
+    decode_upload,
+    parse_metadata,
+    pnginfo_for,
+)
+from gesso.images.files import ImageFiles, StoredFile, check_image_name, new_image_name
+from gesso.images.store import UNCATEGORIZED, ImageQuery, ImageRecord
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChangedImages:
+    """Names actually changed and the boards ("none" = uncategorized) they touched."""
+
+    image_names: list[str]
+    affected_boards: list[str]
+
+
+def board_key(board_id: str | None) -> str:
+    return board_id or UNCATEGORIZED
+
+
+class ImageService:
+    def __init__(self, db: Database, files: ImageFiles) -> None:
+        self._db = db
+        self.files = files
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get_image(self, actor: Actor, image_name: str) -> ImageRecord:
+        with self._db.read() as conn:
+            image, board = self._load(conn, image_name)
+        require_view_image(actor, image, board)
+        return image
+
+    def get_metadata(self, actor: Actor, image_name: str) -> dict[str, Any] | None:
+        return parse_metadata(self.get_image(actor, image_name).metadata)
+
+    def media_file(self, actor: Actor, image_name: str, *, thumbnail: bool) -> StoredFile:
+        image = self.get_image(actor, image_name)
+        stored = self.files.stored(image.image_name, thumbnail=thumbnail)
+        if stored is None:
+            logger.warning("Image %s has a record but no file on disk", image.image_name)
+            raise ImageNotFound()
+        return stored
+
+    def scoped_query(self, actor: Actor, query: ImageQuery) -> ImageQuery:
+        """Restrict a gallery query to what the actor may read.
+
+        No board or "none": non-admins see only their own images. A board: the caller must be
+        able to view it, and then sees every image on it."""
+        if query.board_id is None or query.board_id == UNCATEGORIZED:
+            return replace(query, owner_id=None if actor.is_admin else actor.user_id)
+        with self._db.read() as conn:
+            board = board_store.get_board(conn, query.board_id)
+        if board is None:
+            raise BoardNotFound()
+        require_view_board(actor, board)
+        return replace(query, owner_id=None)
+
+    def list_images(
+        self, actor: Actor, query: ImageQuery, offset: int, limit: int
+    ) -> tuple[list[ImageRecord], int]:
+        scoped = self.scoped_query(actor, query)
+        with self._db.read() as conn:
+            return store.list_images(conn, scoped, offset, limit)
+
+    def image_names(self, actor: Actor, query: ImageQuery) -> tuple[list[str], int]:
+        scoped = self.scoped_query(actor, query)
+        with self._db.read() as conn:
+            return store.list_image_names(conn, scoped)
+
+    def images_by_names(self, actor: Actor, image_names: Sequence[str]) -> list[ImageRecord]:
+        """Readable images in the order asked; missing or unreadable names are dropped."""
+        with self._db.read() as conn:
+            found = store.get_images(conn, image_names)
+            boards = board_store.get_boards(conn, {i.board_id for i in found.values() if i.board_id})
+        result = []
+        for name in dict.fromkeys(image_names):
+            image = found.get(name)
+            if image is not None and can_view_image(actor, image, boards.get(image.board_id or "")):
+                result.append(image)
+        return result
+
+    # -- creating --------------------------------------------------------------------------
+
+    def upload(
+        self,
+        actor: Actor,
+        data: bytes,
+        *,
+        image_category: str,
+        is_intermediate: bool,
+        board_id: str | None = None,
+        crop_visible: bool = False,
+        metadata: str | None = None,
+        session_id: str | None = None,
+    ) -> ImageRecord:
+        """Decode and store an uploaded image, owned by the caller, optionally onto a board."""
+        if board_id:
+            self._contributable_board(actor, board_id)
+        decoded = decode_upload(data)
+        image = crop_to_visible(decoded.image) if crop_visible else decoded.image
+        chunks = dict(decoded.text_chunks)
+        parsed = parse_metadata(metadata)
+        if parsed is not None:
+            chunks[METADATA_CHUNK] = json.dumps(parsed)
+        return self._store_new(
+            actor.user_id,
+            image,
+            chunks,
+            origin="external",
+            image_category=image_category,
+            is_intermediate=is_intermediate,
+            board_id=board_id or None,
+            session_id=session_id,
+            node_id=None,
+        )
+
+    def _store_new(
+        self,
+        owner_id: str,
+        image: Any,
+        chunks: dict[str, str],
+        *,
+        origin: str,
+        image_category: str,
+        is_intermediate: bool,
+        board_id: str | None,
+        session_id: str | None,
+        node_id: str | None,
+    ) -> ImageRecord:
+        name = new_image_name()
+        self.files.write(name, image, pnginfo_for(chunks))
+        now = utcnow()
+        record = ImageRecord(
+            image_name=name,
+            user_id=owner_id,
+            board_id=board_id,
+            image_origin=origin,
+            image_category=image_category,
+            width=image.width,
+            height=image.height,
+            is_intermediate=is_intermediate,
+            starred=False,
+            has_workflow=WORKFLOW_CHUNK in chunks,
+            session_id=session_id,
+            node_id=node_id,
+            metadata=chunks.get(METADATA_CHUNK),
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self._db.write() as conn:
+                if board_id and board_store.get_board(conn, board_id) is None:
+                    raise BoardNotFound()
+                store.insert_image(conn, record)
+        except BaseException:
+            self.files.delete(name)
+            raise
+        return record
+
+    def _contributable_board(self, actor: Actor, board_id: str) -> Board:
+        with self._db.read() as conn:
+            board = board_store.get_board(conn, board_id)
+        if board is None:
+            raise BoardNotFound()
+        require_contribute_to_board(actor, board)
+        return board
+
+    # -- changing --------------------------------------------------------------------------
+
+    def update_image(self, actor: Actor, image_name: str, changes: dict[str, Any]) -> ImageRecord:
+        with self._db.write() as conn:
+            image, board = self._load(conn, image_name)
+            require_change_image(actor, image, board)
+            if changes:
+                store.update_image(conn, image.image_name, **changes)
+            updated = store.get_image(conn, image.image_name)
+        assert updated is not None
+        return updated
+
+    def set_starred(self, actor: Actor, image_names: Sequence[str], starred: bool) -> ChangedImages:
+        with self._db.write() as conn:
+            allowed = self._changeable(conn, actor, image_names)
+            store.set_starred(conn, [i.image_name for i in allowed], starred)
+        return _changed(allowed)
+
+    def delete_images(self, actor: Actor, image_names: Sequence[str]) -> ChangedImages:
+        with self._db.write() as conn:
+            allowed = self._changeable(conn, actor, image_names)
+            self._delete_records(conn, [i.image_name for i in allowed])
+        self._delete_files(allowed)
+        return _changed(allowed)
+
+    def delete_image(self, actor: Actor, image_name: str) -> ChangedImages:
+        with self._db.write() as conn:
+            image, board = self._load(conn, image_name)
+            require_change_image(actor, image, board)
+            self._delete_records(conn, [image.image_name])
+        self._delete_files([image])
+        return _changed([image])
+
+    def delete_uncategorized(self, actor: Actor) -> ChangedImages:
+        """The caller's own uncategorized images (never anybody else's, admins included)."""
+        query = ImageQuery(owner_id=actor.user_id, board_id=UNCATEGORIZED, starred_first=False)
+        with self._db.write() as conn:
+            names, _ = store.list_image_names(conn, query)
+            doomed = list(store.get_images(conn, names).values())
+            self._delete_records(conn, names)
+        self._delete_files(doomed)
+        return _changed(doomed)
+
+    def count_intermediates(self, actor: Actor) -> int:
+        with self._db.read() as conn:
+            return store.count_intermediates(conn, None if actor.is_admin else actor.user_id)
+
+    def clear_intermediates(self, actor: Actor) -> int:
+        if not actor.is_admin:
+            raise Forbidden("Only administrators can clear intermediate images")
+        with self._db.write() as conn:
+            names = store.intermediate_names(conn)
+            doomed = list(store.get_images(conn, names).values())
+            self._delete_records(conn, names)
+        self._delete_files(doomed)
+        return len(doomed)
+
+    # -- helpers shared with boards --------------------------------------------------------
+
+    def load_many(
+        self, conn: Connection, image_names: Sequence[str]
+    ) -> list[tuple[ImageRecord, Board | None]]:
+        """Every named image with its board; any unknown (or malformed) name is 404."""
+        for name in image_names:
+            check_image_name(name)
+        found = store.get_images(conn, image_names)
+        if len(found) != len(set(image_names)):
+            raise ImageNotFound()
+        boards = board_store.get_boards(conn, {i.board_id for i in found.values() if i.board_id})
+        return [(found[n], boards.get(found[n].board_id or "")) for n in dict.fromkeys(image_names)]
+
+    def _changeable(self, conn: Connection, actor: Actor, image_names: Sequence[str]) -> list[ImageRecord]:
+        return [
+            image
+            for image, board in self.load_many(conn, image_names)
+            if can_change_image(actor, image, board)
+        ]
+
+    @staticmethod
+    def _load(conn: Connection, image_name: str) -> tuple[ImageRecord, Board | None]:
+        image = store.get_image(conn, check_image_name(image_name))
+        if image is None:
+            raise ImageNotFound()
+        board = board_store.get_board(conn, image.board_id) if image.board_id else None
+        return image, board
+
+    @staticmethod
+    def _delete_records(conn: Connection, image_names: list[str]) -> None:
+        board_store.clear_cover(conn, image_names)
+        store.delete_images(conn, image_names)
+
+    def _delete_files(self, doomed: Sequence[ImageRecord]) -> None:
+        for image in doomed:
+            self.files.delete(image.image_name)
+
+
+def _changed(images: Sequence[ImageRecord]) -> ChangedImages:
+    return ChangedImages(
+        image_names=[i.image_name for i in images],
+        affected_boards=sorted({board_key(i.board_id) for i in images}),
+    )

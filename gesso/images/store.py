@@ -1,0 +1,172 @@
+"""SQL for `images`. Filtering, ordering and counting happen in SQL on indexed columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from gesso.db.metadata import utcnow
+from gesso.images.tables import images
+
+UNCATEGORIZED = "none"
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    image_name: str
+    user_id: str
+    board_id: str | None
+    image_origin: str
+    image_category: str
+    width: int
+    height: int
+    is_intermediate: bool
+    starred: bool
+    has_workflow: bool
+    session_id: str | None
+    node_id: str | None
+    metadata: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ImageQuery:
+    """A gallery query. `board_id`: None = any board, "none" = uncategorized, else one board.
+    `owner_id`: None = every owner (admins, or a board the caller may view)."""
+
+    owner_id: str | None = None
+    board_id: str | None = None
+    categories: Sequence[str] | None = None
+    is_intermediate: bool | None = None
+    image_origin: str | None = None
+    search_term: str | None = None
+    order_dir: str = "DESC"
+    starred_first: bool = True
+    names: Sequence[str] | None = field(default=None)
+
+
+def _record(row: Row[Any]) -> ImageRecord:
+    return ImageRecord(**{c: getattr(row, c) for c in ImageRecord.__dataclass_fields__})
+
+
+def insert_image(conn: Connection, record: ImageRecord) -> None:
+    conn.execute(sa.insert(images).values(**record.__dict__))
+
+
+def get_image(conn: Connection, image_name: str) -> ImageRecord | None:
+    row = conn.execute(sa.select(images).where(images.c.image_name == image_name)).first()
+    return None if row is None else _record(row)
+
+
+def get_images(conn: Connection, image_names: Iterable[str]) -> dict[str, ImageRecord]:
+    names = list(dict.fromkeys(image_names))
+    found: dict[str, ImageRecord] = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        for row in conn.execute(sa.select(images).where(images.c.image_name.in_(chunk))):
+            found[row.image_name] = _record(row)
+    return found
+
+
+def _where(query: ImageQuery) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = []
+    if query.owner_id is not None:
+        clauses.append(images.c.user_id == query.owner_id)
+    if query.board_id == UNCATEGORIZED:
+        clauses.append(images.c.board_id.is_(None))
+    elif query.board_id is not None:
+        clauses.append(images.c.board_id == query.board_id)
+    if query.categories:
+        clauses.append(images.c.image_category.in_(list(query.categories)))
+    if query.is_intermediate is not None:
+        clauses.append(images.c.is_intermediate.is_(query.is_intermediate))
+    if query.image_origin is not None:
+        clauses.append(images.c.image_origin == query.image_origin)
+    if query.search_term:
+        pattern = "%" + query.search_term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            sa.or_(
+                images.c.metadata.like(pattern, escape="\\"), images.c.image_name.like(pattern, escape="\\")
+            )
+        )
+    return clauses
+
+
+def _order(query: ImageQuery) -> list[sa.UnaryExpression[Any]]:
+    direction = sa.asc if query.order_dir == "ASC" else sa.desc
+    order = [images.c.starred.desc()] if query.starred_first else []
+    return [*order, direction(images.c.created_at), direction(images.c.image_name)]
+
+
+def list_images(
+    conn: Connection, query: ImageQuery, offset: int, limit: int
+) -> tuple[list[ImageRecord], int]:
+    where = _where(query)
+    total = conn.execute(sa.select(sa.func.count()).select_from(images).where(*where)).scalar_one()
+    rows = conn.execute(sa.select(images).where(*where).order_by(*_order(query)).offset(offset).limit(limit))
+    return [_record(row) for row in rows], int(total)
+
+
+def list_image_names(conn: Connection, query: ImageQuery) -> tuple[list[str], int]:
+    """Ordered names and the starred count, in one pass over the matching index range."""
+    rows = conn.execute(
+        sa.select(images.c.image_name, images.c.starred).where(*_where(query)).order_by(*_order(query))
+    ).all()
+    return [row.image_name for row in rows], sum(1 for row in rows if row.starred)
+
+
+def update_image(conn: Connection, image_name: str, **values: Any) -> None:
+    conn.execute(
+        sa.update(images).where(images.c.image_name == image_name).values(updated_at=utcnow(), **values)
+    )
+
+
+def set_starred(conn: Connection, image_names: Sequence[str], starred: bool) -> None:
+    if image_names:
+        conn.execute(
+            sa.update(images)
+            .where(images.c.image_name.in_(list(image_names)))
+            .values(starred=starred, updated_at=utcnow())
+        )
+
+
+def set_board(conn: Connection, image_names: Sequence[str], board_id: str | None) -> None:
+    if image_names:
+        conn.execute(
+            sa.update(images)
+            .where(images.c.image_name.in_(list(image_names)))
+            .values(board_id=board_id, updated_at=utcnow())
+        )
+
+
+def delete_images(conn: Connection, image_names: Sequence[str]) -> None:
+    for start in range(0, len(image_names), 500):
+        chunk = list(image_names[start : start + 500])
+        conn.execute(sa.delete(images).where(images.c.image_name.in_(chunk)))
+
+
+def names_on_board(conn: Connection, board_id: str) -> list[ImageRecord]:
+    return [_record(row) for row in conn.execute(sa.select(images).where(images.c.board_id == board_id))]
+
+
+def count_intermediates(conn: Connection, owner_id: str | None) -> int:
+    query = sa.select(sa.func.count()).select_from(images).where(images.c.is_intermediate.is_(True))
+    if owner_id is not None:
+        query = query.where(images.c.user_id == owner_id)
+    return int(conn.execute(query).scalar_one())
+
+
+def intermediate_names(conn: Connection) -> list[str]:
+    return list(
+        conn.execute(sa.select(images.c.image_name).where(images.c.is_intermediate.is_(True))).scalars()
+    )
+
+
+def all_image_names(conn: Connection) -> set[str]:
+    return set(conn.execute(sa.select(images.c.image_name)).scalars())
