@@ -70,18 +70,18 @@ class Sample:
 
 
 class Meter:
-    """Wall time and CPU of the server and of this client between start() and stop()."""
+    """Wall time and CPU of the server and of this client (every thread) between start() and stop()."""
 
     def __init__(self, server: psutil.Process) -> None:
-        self.server, self.client = server, psutil.Process()
+        self.server = server
 
     def start(self) -> None:
-        self.t0, self.s0, self.c0 = time.perf_counter(), cpu_seconds(self.server), cpu_seconds(self.client)
+        self.t0, self.s0, self.c0 = time.perf_counter(), cpu_seconds(self.server), time.process_time()
 
     def stop(self, sample: Sample) -> None:
         sample.seconds += time.perf_counter() - self.t0
         sample.server_cpu += cpu_seconds(self.server) - self.s0
-        sample.client_cpu += cpu_seconds(self.client) - self.c0
+        sample.client_cpu += time.process_time() - self.c0
 
 
 def free_port() -> int:

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from gesso import __version__
+from gesso.api.body_limit import BodySizeLimitMiddleware
 from gesso.api.errors import install_error_handlers
 from gesso.api.refresh import REFRESHED_TOKEN_HEADER, RefreshedTokenMiddleware
 from gesso.api.routes import mount_api
@@ -46,6 +47,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RefreshedTokenMiddleware)
+    # Uploads are the largest legitimate bodies; allow their limit plus multipart overhead.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=(settings.max_upload_size_mb + 1) * 1024 * 1024)
     if settings.allow_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -9,6 +9,8 @@ from gesso.auth.service import rotate_jwt_secret
 from gesso.config import load_settings
 from gesso.db.engine import Database
 from gesso.db.migrate import current_revision, head_revision, upgrade
+from gesso.images.files import ImageFiles
+from gesso.images.maintenance import check_files, repair
 from gesso.settings_store.service import AppSettings
 
 
@@ -21,6 +23,9 @@ def register(commands: Any, root_option: argparse.ArgumentParser) -> None:
     sub.add_parser("current", parents=[root_option], help="show the schema revision").set_defaults(
         handler=show_current
     )
+    check = sub.add_parser("check", parents=[root_option], help="find images whose file or record is missing")
+    check.add_argument("--clean", action="store_true", help="delete orphan files and records without files")
+    check.set_defaults(handler=run_check)
     sub.add_parser(
         "rotate-jwt-secret", parents=[root_option], help="new signing secret; logs every user out"
     ).set_defaults(handler=rotate_secret)
@@ -64,3 +69,26 @@ def rotate_secret(args: argparse.Namespace) -> int:
         db.dispose()
     print(f"new JWT secret written; {revoked} sessions revoked, every user must log in again")
     return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.root)
+    db = Database(settings.resolved_database_url)
+    try:
+        upgrade(db)
+        files = ImageFiles(settings.resolved_outputs_dir)
+        report = check_files(db, files)
+        print(f"{len(report.records_without_file)} image records without a file")
+        print(f"{len(report.orphan_files)} image files without a record")
+        print(f"{len(report.temp_files)} unfinished temporary files")
+        if report.clean:
+            print("everything is consistent")
+            return 0
+        if args.clean:
+            repair(db, files, report)
+            print("cleaned")
+            return 0
+    finally:
+        db.dispose()
+    print("run `gesso db check --clean` to repair")
+    return 1
