@@ -15,6 +15,7 @@ from gesso.api.body_limit import BodySizeLimitMiddleware
 from gesso.api.errors import install_error_handlers
 from gesso.api.refresh import REFRESHED_TOKEN_HEADER, RefreshedTokenMiddleware
 from gesso.api.routes import mount_api
+from gesso.api.sockets import SocketIOMiddleware
 from gesso.api.spa import mount_spa
 from gesso.config import Settings
 from gesso.services import Services
@@ -25,14 +26,18 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+def create_app(settings: Settings, services: Services | None = None, *, run_worker: bool = True) -> FastAPI:
     services = services or Services.open(settings)
     prefix = settings.url_prefix
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        services.close()
+        await services.start(run_worker=run_worker)
+        try:
+            yield
+        finally:
+            await services.stop()
+            services.close()
 
     app = FastAPI(
         title="Gesso",
@@ -58,6 +63,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=[REFRESHED_TOKEN_HEADER],
         )
+    # Outermost, so socket.io traffic skips the REST middleware above.
+    app.add_middleware(SocketIOMiddleware, sio=services.sockets.sio, path=f"{prefix}/ws/socket.io")
     mount_api(app, prefix)
     mount_spa(app, prefix)
     return app

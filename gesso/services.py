@@ -1,9 +1,15 @@
-"""`Services`: the one place where every store and service is built and wired together."""
+"""`Services`: the one place where every store and service is built and wired together.
+
+Start/stop order: `open` builds everything (migrating the database first); `start` (in the
+app's lifespan, on its event loop) starts socket delivery and then the worker; `close` stops
+the worker before the database goes away.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gesso.auth import store as auth_store
 from gesso.auth.passwords import PasswordHasher
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
@@ -12,10 +18,18 @@ from gesso.boards.service import BoardService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
+from gesso.engine.nodes import build_registry
+from gesso.engine.registry import NodeRegistry
+from gesso.engine.worker import Worker
+from gesso.events.bus import InProcessEventBus
+from gesso.events.socket_server import SocketServer
 from gesso.images.files import ImageFiles
+from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
+from gesso.queue.policies import policy_for
+from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
-from gesso.users.service import UserService
+from gesso.users.service import UserChange, UserService
 
 
 @dataclass
@@ -30,6 +44,11 @@ class Services:
     auth: AuthService
     images: ImageService
     boards: BoardService
+    registry: NodeRegistry
+    bus: InProcessEventBus
+    queue: QueueService
+    worker: Worker
+    sockets: SocketServer
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -50,19 +69,64 @@ class Services:
         throttle = LoginThrottle(
             per_account=settings.login_throttle_per_account, per_ip=settings.login_throttle_per_ip
         )
+        users = UserService(db, hasher, strict_passwords=settings.strict_password_checking)
+        auth = AuthService(db, hasher, tokens, throttle, app_settings, multiuser=settings.multiuser)
         images = ImageService(db, ImageFiles(settings.resolved_outputs_dir))
+        registry = build_registry()
+        bus = InProcessEventBus()
+        queue = QueueService(db, registry, bus, policy_for(settings), max_queue_size=settings.max_queue_size)
+        worker = Worker(queue, registry, EngineImages(images), users)
+
+        def session_states(wanted: dict[str, tuple[str, str]]) -> dict[str, tuple[bool, int] | None]:
+            with db.read() as conn:
+                return auth_store.live_session_states(conn, wanted)
+
+        sockets = SocketServer(
+            auth,
+            allow_origins=settings.allow_origins,
+            sweep_seconds=settings.socket_sweep_seconds,
+            session_check=session_states,
+        )
+        bus.subscribe(sockets.publish)
+
+        def follow_user_change(change: UserChange) -> None:
+            if not change.is_active or change.deleted:
+                queue.cancel_user_items(change.user_id)
+            sockets.user_changed(
+                change.user_id,
+                is_active=change.is_active and not change.deleted,
+                is_admin=change.is_admin,
+                credentials_changed=change.credentials_changed,
+            )
+
+        users.add_listener(follow_user_change)
         return cls(
             settings=settings,
             db=db,
             app_settings=app_settings,
             hasher=hasher,
-            users=UserService(db, hasher, strict_passwords=settings.strict_password_checking),
+            users=users,
             tokens=tokens,
             throttle=throttle,
-            auth=AuthService(db, hasher, tokens, throttle, app_settings, multiuser=settings.multiuser),
+            auth=auth,
             images=images,
             boards=BoardService(db, images),
+            registry=registry,
+            bus=bus,
+            queue=queue,
+            worker=worker,
+            sockets=sockets,
         )
 
+    async def start(self, *, run_worker: bool = True) -> None:
+        await self.sockets.start()
+        if run_worker:
+            self.worker.start()
+
+    async def stop(self) -> None:
+        self.worker.stop()
+        await self.sockets.stop()
+
     def close(self) -> None:
+        self.worker.stop()
         self.db.dispose()

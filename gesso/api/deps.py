@@ -14,7 +14,10 @@ from gesso.auth.service import AuthService
 from gesso.boards.service import BoardService
 from gesso.config import Settings
 from gesso.db.engine import Database
+from gesso.engine.registry import NodeRegistry
+from gesso.engine.worker import Worker as QueueWorker
 from gesso.images.service import ImageService
+from gesso.queue.service import QueueService
 from gesso.services import Services
 from gesso.users.service import UserService
 
@@ -51,7 +54,22 @@ async def get_boards(services: ServicesDep) -> BoardService:
     return services.boards
 
 
+async def get_queue(services: ServicesDep) -> QueueService:
+    return services.queue
+
+
+async def get_worker(services: ServicesDep) -> QueueWorker:
+    return services.worker
+
+
+async def get_registry(services: ServicesDep) -> NodeRegistry:
+    return services.registry
+
+
 AppConfig = Annotated[Settings, Depends(get_settings)]
+Queue = Annotated[QueueService, Depends(get_queue)]
+Worker = Annotated[QueueWorker, Depends(get_worker)]
+Registry = Annotated[NodeRegistry, Depends(get_registry)]
 Db = Annotated[Database, Depends(get_db)]
 Images = Annotated[ImageService, Depends(get_images)]
 Boards = Annotated[BoardService, Depends(get_boards)]

@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from gesso.api.spa import SPA_ROUTE_NAME
 from gesso.errors import GessoError
 
 logger = logging.getLogger("gesso.api")
@@ -25,6 +29,32 @@ async def handle_unexpected_error(request: Request, exc: Exception) -> JSONRespo
     return JSONResponse({"detail": "Internal server error"}, status_code=500)
 
 
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    """Starlette answers 405 when only the web studio's GET catch-all matched a path; under
+    /api and /ws that path simply does not exist, so say 404 like any unknown API path."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405 and _is_api_path(request) and not _matches_real_route(request):
+        return JSONResponse({"detail": "Not Found"}, status_code=404)
+    return await http_exception_handler(request, exc)
+
+
+def _is_api_path(request: Request) -> bool:
+    prefix = request.app.state.settings.url_prefix
+    return request.url.path.startswith((f"{prefix}/api/", f"{prefix}/ws/"))
+
+
+def _matches_real_route(request: Request) -> bool:
+    scope = dict(request.scope)
+    for route in request.app.router.routes:
+        if getattr(route, "name", None) == SPA_ROUTE_NAME:
+            continue
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            return True
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GessoError, handle_gesso_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected_error)

@@ -16,7 +16,9 @@ from gesso.auth.deps import require_actor, require_media_actor
 from gesso.boards import board_images_router
 from gesso.boards import router as boards_router
 from gesso.client_state import router as client_state_router
+from gesso.engine import router as nodes_router
 from gesso.images import router as images_router
+from gesso.queue import router as queue_router
 from gesso.users import router as users_router
 
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -41,6 +43,8 @@ def mount_api(app: FastAPI, prefix: str) -> None:
     protected.include_router(board_images_router.router)
     protected.include_router(images_router.router)
     protected.include_router(client_state_router.router)
+    protected.include_router(queue_router.router)
+    protected.include_router(nodes_router.router)
 
     # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
     media = APIRouter(prefix=f"{prefix}/api", dependencies=[Depends(require_media_actor)])

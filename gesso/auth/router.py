@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from gesso.api.deps import AppConfig, Auth, Users
 from gesso.auth.deps import (
@@ -142,8 +143,13 @@ def refresh_media_cookie(
 
 
 @router.get("/me", response_model=UserDTO)
-def get_current_user_info(actor: CurrentUser, users: Users) -> UserDTO:
-    return UserDTO.from_record(users.get_user(actor.user_id), is_admin=actor.is_admin)
+async def get_current_user_info(actor: CurrentUser, request: Request, users: Users) -> UserDTO:
+    # Multi-user: the row was just read (and checked) by authentication; reuse it.
+    authentication = current_authentication(request)
+    if authentication is not None:
+        return UserDTO.from_record(authentication.user)
+    record = await run_in_threadpool(users.get_user, actor.user_id)
+    return UserDTO.from_record(record, is_admin=actor.is_admin)
 
 
 @router.patch("/me", response_model=UserDTO)

@@ -119,13 +119,18 @@ class AuthService:
 
     # -- verification ----------------------------------------------------------------------
 
+    @property
+    def reads_are_local(self) -> bool:
+        """True when the per-request lookup is a local SQLite read of well under a millisecond."""
+        return self._db.is_sqlite
+
     def authenticate(self, token: str, *, media: bool = False) -> Authentication:
         try:
             claims = self.tokens.decode(token, audience=MEDIA_AUDIENCE if media else None)
         except InvalidToken as exc:
             logger.debug("Token refused: %s", exc.reason)
             raise Unauthenticated(INVALID_TOKEN) from None
-        with self._db.read() as conn:
+        with self._db.read_once() as conn:
             user = store.find_user_with_live_session(conn, claims.user_id, claims.session_id)
         if user is None or user.is_system or not user.is_active or user.token_epoch != claims.token_epoch:
             logger.debug("Token refused: user, session or epoch no longer valid")

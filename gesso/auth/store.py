@@ -29,18 +29,22 @@ def insert_session(conn: Connection, record: SessionRecord) -> None:
     conn.execute(sa.insert(sessions).values(**record.__dict__))
 
 
+# Built once: this runs on every authenticated request, and a prebuilt statement with bound
+# parameters skips SQLAlchemy's per-call construction and cache-key work.
+_USER_WITH_LIVE_SESSION = (
+    sa.select(users)
+    .join(sessions, sessions.c.user_id == users.c.user_id)
+    .where(
+        users.c.user_id == sa.bindparam("user_id"),
+        sessions.c.session_id == sa.bindparam("session_id"),
+        sessions.c.revoked_at.is_(None),
+    )
+)
+
+
 def find_user_with_live_session(conn: Connection, user_id: str, session_id: str) -> UserRecord | None:
     """The user row, provided `session_id` is theirs and not revoked (one indexed query)."""
-    query = (
-        sa.select(users)
-        .join(sessions, sessions.c.user_id == users.c.user_id)
-        .where(
-            users.c.user_id == user_id,
-            sessions.c.session_id == session_id,
-            sessions.c.revoked_at.is_(None),
-        )
-    )
-    row = conn.execute(query).first()
+    row = conn.execute(_USER_WITH_LIVE_SESSION, {"user_id": user_id, "session_id": session_id}).first()
     return None if row is None else record_from_row(row)
 
 
@@ -76,3 +80,26 @@ def revoke_user_sessions(conn: Connection, user_id: str, except_session_id: str 
 def revoke_all_sessions(conn: Connection) -> int:
     query = sa.update(sessions).where(sessions.c.revoked_at.is_(None)).values(revoked_at=utcnow())
     return conn.execute(query).rowcount
+
+
+def live_session_states(
+    conn: Connection, wanted: dict[str, tuple[str, str]]
+) -> dict[str, tuple[bool, int] | None]:
+    """For each key's (user_id, session_id): (is_admin, token_epoch) while the user is active and
+    the session live, else None. One query for all of them (the socket sweep)."""
+    session_ids = sorted({session_id for _, session_id in wanted.values()})
+    rows = conn.execute(
+        sa.select(sessions.c.session_id, users.c.user_id, users.c.is_admin, users.c.token_epoch)
+        .join(users, users.c.user_id == sessions.c.user_id)
+        .where(
+            sessions.c.session_id.in_(session_ids),
+            sessions.c.revoked_at.is_(None),
+            users.c.is_active.is_(True),
+        )
+    )
+    live = {row.session_id: (row.user_id, bool(row.is_admin), int(row.token_epoch)) for row in rows}
+    states: dict[str, tuple[bool, int] | None] = {}
+    for key, (user_id, session_id) in wanted.items():
+        found = live.get(session_id)
+        states[key] = (found[1], found[2]) if found is not None and found[0] == user_id else None
+    return states

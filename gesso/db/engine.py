@@ -34,6 +34,16 @@ class Database:
             yield conn
 
     @contextmanager
+    def read_once(self) -> Iterator[Connection]:
+        """A single-statement read without BEGIN/COMMIT round trips (SQLite autocommit).
+
+        For hot paths that run exactly one SELECT; anything that needs a consistent view over
+        several statements uses `read()`.
+        """
+        with self.engine.connect() as conn:
+            yield conn.execution_options(gesso_autocommit=True)
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             conn = conn.execution_options(gesso_write=True)
@@ -70,7 +80,9 @@ def _create_sqlite_engine(url: str) -> Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("gesso_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("gesso_autocommit", False):
+            return  # one statement, its own implicit transaction
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("gesso_write", False) else "BEGIN")
 
     return engine

@@ -37,7 +37,9 @@ class DecodedImage:
 def decode_upload(data: bytes) -> DecodedImage:
     try:
         probe = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise PayloadTooLarge(f"Image has too many pixels; at most {MAX_PIXELS:,} are accepted") from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise UnsupportedImage("Failed to read image: not a PNG, JPEG or WebP file") from None
     if probe.format not in ACCEPTED_FORMATS:
         raise UnsupportedImage(f"Unsupported image format {probe.format}: use PNG, JPEG or WebP")
@@ -47,7 +49,9 @@ def decode_upload(data: bytes) -> DecodedImage:
     try:
         probe.load()
         image = ImageOps.exif_transpose(probe) or probe
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise PayloadTooLarge(f"Image has too many pixels; at most {MAX_PIXELS:,} are accepted") from None
+    except (OSError, ValueError, SyntaxError):
         raise UnsupportedImage("Failed to read image: the file is damaged") from None
     text_chunks = {k: v for k, v in getattr(probe, "text", {}).items() if isinstance(v, str)}
     if image.mode not in ("RGB", "RGBA", "L", "LA"):

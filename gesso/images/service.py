@@ -131,14 +131,14 @@ class ImageService:
     ) -> ImageRecord:
         """Decode and store an uploaded image, owned by the caller, optionally onto a board."""
         if board_id:
-            self._contributable_board(actor, board_id)
+            self.require_contributable_board(actor, board_id)
         decoded = decode_upload(data)
         image = crop_to_visible(decoded.image) if crop_visible else decoded.image
         chunks = dict(decoded.text_chunks)
         parsed = parse_metadata(metadata)
         if parsed is not None:
             chunks[METADATA_CHUNK] = json.dumps(parsed)
-        return self._store_new(
+        return self.store_new(
             actor.user_id,
             image,
             chunks,
@@ -150,7 +150,7 @@ class ImageService:
             node_id=None,
         )
 
-    def _store_new(
+    def store_new(
         self,
         owner_id: str,
         image: Any,
@@ -193,7 +193,7 @@ class ImageService:
             raise
         return record
 
-    def _contributable_board(self, actor: Actor, board_id: str) -> Board:
+    def require_contributable_board(self, actor: Actor, board_id: str) -> Board:
         with self._db.read() as conn:
             board = board_store.get_board(conn, board_id)
         if board is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -55,11 +56,36 @@ class UpdateResult:
     password_changed: bool
 
 
+@dataclass(frozen=True)
+class UserChange:
+    """Told to listeners after a change commits: sockets and queue items follow it at once."""
+
+    user_id: str
+    is_active: bool
+    is_admin: bool
+    credentials_changed: bool
+    deleted: bool = False
+
+
+UserListener = Callable[[UserChange], None]
+
+
 class UserService:
     def __init__(self, db: Database, hasher: PasswordHasher, *, strict_passwords: bool) -> None:
         self._db = db
         self._hasher = hasher
         self.strict_passwords = strict_passwords
+        self._listeners: list[UserListener] = []
+
+    def add_listener(self, listener: UserListener) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self, change: UserChange) -> None:
+        for listener in self._listeners:
+            try:
+                listener(change)
+            except Exception:
+                logger.exception("A user-change listener failed")
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -177,6 +203,9 @@ class UserService:
                 store.set_password_hash(conn, user_id, new_hash)
             updated = self._get_in(conn, user_id)
         logger.debug("Updated user %s: %s", user_id, sorted(values) + (["password"] if new_hash else []))
+        self._notify(
+            UserChange(user_id, updated.is_active, updated.is_admin, credentials_changed=new_hash is not None)
+        )
         return UpdateResult(updated, password_changed=new_hash is not None)
 
     def update_own_profile(
@@ -206,6 +235,8 @@ class UserService:
             if new_hash is not None:
                 store.set_password_hash(conn, user_id, new_hash)
             updated = self._get_in(conn, user_id)
+        if new_hash is not None:
+            self._notify(UserChange(user_id, updated.is_active, updated.is_admin, credentials_changed=True))
         return UpdateResult(updated, password_changed=new_hash is not None)
 
     def set_active(self, user_id: str, active: bool) -> UserRecord:
@@ -231,6 +262,7 @@ class UserService:
                 raise LastAdministrator()
             store.delete_user(conn, user_id)
         logger.info("Deleted user %s", user_id)
+        self._notify(UserChange(user_id, False, False, credentials_changed=True, deleted=True))
         return moved
 
     def reassign_content(self, from_user_id: str, to_user_id: str) -> dict[str, int]:

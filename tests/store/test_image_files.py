@@ -51,7 +51,7 @@ def test_failed_record_write_leaves_no_file(services: Services, root: Path) -> N
     # The board vanishes between the access check and the insert: the record is refused and
     # the file written for it must be removed again.
     with pytest.raises(BoardNotFound):
-        services.images._store_new(
+        services.images.store_new(
             "system",
             Image.new("RGB", (8, 8)),
             {},

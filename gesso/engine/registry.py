@@ -1,0 +1,74 @@
+"""Node types and their registry.
+
+A node type is a pydantic model subclassing `BaseNode`: its fields are the inputs, `invoke`
+returns a `BaseOutput` subclass whose fields are the outputs. Type names, input names and
+output names follow InvokeAI where InvokeAI has the same node (SPEC §12).
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from gesso.engine.context import NodeContext
+
+# Fields every node carries that are bookkeeping, not inputs.
+NODE_META_FIELDS = frozenset({"id", "type", "is_intermediate", "use_cache"})
+
+
+class BaseOutput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    output_type: ClassVar[str]
+
+    def as_result(self) -> dict[str, Any]:
+        """The `result` of `invocation_complete`: the output's fields plus its `type`."""
+        return {"type": self.output_type, **self.model_dump(mode="json")}
+
+
+class BaseNode(BaseModel):
+    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+
+    node_type: ClassVar[str]
+    output_class: ClassVar[type[BaseOutput]]
+
+    id: str
+    is_intermediate: bool = False
+    use_cache: bool = True
+
+    @abstractmethod
+    def invoke(self, ctx: NodeContext) -> BaseOutput:
+        """Run the node; long nodes call `ctx.progress(...)`, which also honours cancellation."""
+
+
+class NodeRegistry:
+    def __init__(self) -> None:
+        self._types: dict[str, type[BaseNode]] = {}
+
+    def register(self, node_class: type[BaseNode]) -> type[BaseNode]:
+        name = node_class.node_type
+        if name in self._types:
+            raise ValueError(f"node type {name!r} registered twice")
+        self._types[name] = node_class
+        return node_class
+
+    def get(self, node_type: str) -> type[BaseNode] | None:
+        return self._types.get(node_type)
+
+    def __iter__(self) -> Iterator[type[BaseNode]]:
+        return iter(sorted(self._types.values(), key=lambda c: c.node_type))
+
+    def __contains__(self, node_type: object) -> bool:
+        return node_type in self._types
+
+
+def input_fields(node_class: type[BaseNode]) -> dict[str, Any]:
+    return {n: f for n, f in node_class.model_fields.items() if n not in NODE_META_FIELDS}
+
+
+def output_fields(node_class: type[BaseNode]) -> dict[str, Any]:
+    return dict(node_class.output_class.model_fields)

@@ -1,0 +1,228 @@
+"""The in-process worker: claims queue items one at a time and runs their graphs.
+
+Owner gate: before an item starts and before each node, its owner must still exist and be
+active, otherwise the item is canceled. Cancellation (by the owner, an admin, or a user change)
+stops the item between nodes, and inside long nodes at their next progress report. An exception
+in a node fails that item with its error type, message and traceback; the worker goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from PIL import Image
+
+from gesso.auth.actor import Actor
+from gesso.engine.context import Canceled, NodeContext, NodeImages
+from gesso.engine.executor import Execution, NodeFailed, execute
+from gesso.engine.graph import InvalidGraph, parse_graph
+from gesso.engine.registry import BaseOutput, NodeRegistry
+from gesso.queue import events
+from gesso.queue.service import QueueService
+from gesso.queue.store import QueueItemRecord
+from gesso.users.service import UserService
+
+logger = logging.getLogger(__name__)
+
+OWNER_GONE = "The item's owner was deactivated or deleted"
+
+
+class Worker:
+    def __init__(
+        self,
+        queue: QueueService,
+        registry: NodeRegistry,
+        images: NodeImages,
+        users: UserService,
+        *,
+        queue_id: str = "default",
+        idle_poll_seconds: float = 2.0,
+    ) -> None:
+        self._queue = queue
+        self._registry = registry
+        self._images = images
+        self._users = users
+        self._queue_id = queue_id
+        self._idle_poll = idle_poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._resumed = threading.Event()
+        self._resumed.set()
+        self._cancel_current = threading.Event()
+        self._current_item: int | None = None
+        self._thread: threading.Thread | None = None
+        queue.on_enqueue(self.wake)
+        queue.on_cancel(self.cancel)
+
+    # -- control ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._queue.fail_interrupted()
+        self._thread = threading.Thread(target=self._run, name="gesso-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._cancel_current.set()
+        self._resumed.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def pause(self) -> None:
+        self._resumed.clear()
+
+    def resume(self) -> None:
+        self._resumed.set()
+        self._wake.set()
+
+    def cancel(self, item_ids: Sequence[int]) -> None:
+        if self._current_item is not None and self._current_item in item_ids:
+            self._cancel_current.set()
+
+    @property
+    def is_started(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self._resumed.is_set()
+
+    @property
+    def is_processing(self) -> bool:
+        return self._current_item is not None
+
+    # -- loop ------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._resumed.wait()
+            if self._stop.is_set():
+                break
+            try:
+                item = self._queue.claim_next(self._queue_id)
+            except Exception:
+                logger.exception("Could not claim the next queue item")
+                item = None
+            if item is None:
+                self._wake.wait(self._idle_poll)
+                self._wake.clear()
+                continue
+            self._current_item = item.item_id
+            self._cancel_current.clear()
+            try:
+                self._process(item)
+            except Exception:
+                logger.exception("Worker failed while handling queue item %s", item.item_id)
+            finally:
+                self._current_item = None
+
+    def _owner_active(self, user_id: str) -> Actor | None:
+        owner = self._users.find_user(user_id) if user_id else None
+        if owner is None or not owner.is_active:
+            return None
+        return Actor(
+            user_id=owner.user_id, email=owner.email, display_name=owner.display_name, is_admin=owner.is_admin
+        )
+
+    def _process(self, item: QueueItemRecord) -> None:
+        session = dict(item.session)
+        owner = self._owner_active(item.user_id)
+        if owner is None:
+            self._queue.finish(item.item_id, "canceled", session, ("OwnerInactive", OWNER_GONE, ""))
+            return
+        try:
+            graph = parse_graph(session.get("graph", {}), self._registry)
+        except InvalidGraph as exc:
+            self._queue.finish(item.item_id, "failed", session, ("InvalidGraph", exc.detail, ""))
+            return
+        listener = _EventListener(self._queue, item, session)
+
+        def canceled() -> bool:
+            return self._cancel_current.is_set() or self._stop.is_set()
+
+        def canceled_or_owner_gone() -> bool:
+            return canceled() or self._owner_active(item.user_id) is None
+
+        def make_context(node_id: str, source_id: str, report: Any) -> NodeContext:
+            return NodeContext(
+                owner=owner,
+                node_id=node_id,
+                source_node_id=source_id,
+                session_id=item.session_id,
+                graph=session.get("graph", {}),
+                images=self._images,
+                report_progress=report,
+                is_canceled=canceled,
+            )
+
+        try:
+            run = execute(graph, self._registry, make_context, listener, canceled_or_owner_gone)
+        except Canceled:
+            error = None if self._cancel_current.is_set() else ("OwnerInactive", OWNER_GONE, "")
+            self._queue.finish(item.item_id, "canceled", listener.session, error)
+        except NodeFailed as failure:
+            listener.failed(failure)
+            error = (failure.error_type, failure.error_message, failure.error_traceback)
+            self._queue.finish(item.item_id, "failed", listener.session, error)
+        else:
+            self._queue.finish(item.item_id, "completed", listener.record(run))
+
+
+class _EventListener:
+    """Turns execution callbacks into invocation events and keeps the session up to date."""
+
+    def __init__(self, queue: QueueService, item: QueueItemRecord, session: dict[str, Any]) -> None:
+        self._queue = queue
+        self._item = item
+        self.session = session
+        self.session.setdefault("results", {})
+        self.session.setdefault("prepared_source_mapping", {})
+        self.session.setdefault("executed", [])
+
+    def node_started(self, node_id: str, source_node_id: str, node: dict[str, Any]) -> None:
+        self.session["prepared_source_mapping"][node_id] = source_node_id
+        self._queue.publish(events.invocation("invocation_started", self._item, node, source_node_id))
+
+    def node_progress(
+        self,
+        node_id: str,
+        source_node_id: str,
+        node: dict[str, Any],
+        percentage: float | None,
+        message: str,
+        preview: Image.Image | None,
+    ) -> None:
+        image = events.progress_image(preview) if preview is not None else None
+        self._queue.publish(
+            events.invocation(
+                "invocation_progress", self._item, node, source_node_id,
+                message=message, percentage=percentage, image=image,
+            )
+        )  # fmt: skip
+
+    def node_completed(
+        self, node_id: str, source_node_id: str, node: dict[str, Any], output: BaseOutput
+    ) -> None:
+        result = output.as_result()
+        self.session["results"][node_id] = result
+        self.session["executed"].append(node_id)
+        self._queue.publish(
+            events.invocation("invocation_complete", self._item, node, source_node_id, result=result)
+        )
+
+    def failed(self, failure: NodeFailed) -> None:
+        self.session.setdefault("errors", {})[failure.node_id] = failure.error_message
+        self._queue.publish(
+            events.invocation(
+                "invocation_error", self._item, failure.node, failure.source_node_id,
+                error_type=failure.error_type, error_message=failure.error_message,
+                error_traceback=failure.error_traceback,
+            )
+        )  # fmt: skip
+
+    def record(self, run: Execution) -> dict[str, Any]:
+        self.session["executed_history"] = list(self.session["executed"])
+        return self.session

@@ -1,0 +1,1 @@
+"""Events: what happened (payloads), who may hear it (routing), and delivery (bus, socket.io)."""

@@ -1,0 +1,1 @@
+"""The session queue: enqueue batches, dequeue fairly, redact other users' items."""

@@ -1,0 +1,41 @@
+"""Who may do what with queue items (SPEC §7).
+
+- Everyone may list every item to see their place in line; other users' items are redacted
+  for non-admins (see `sanitize`).
+- Single-item cancel, delete and retry of someone else's item → 403 (admins may).
+- Bulk operations silently affect only the caller's own items, unless the caller is an admin.
+- Pausing and resuming the processor is for administrators only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from gesso.auth.actor import Actor
+from gesso.errors import Forbidden
+from gesso.queue.store import QueueItemRecord
+from gesso.queue.tables import session_queue
+
+logger = logging.getLogger(__name__)
+
+
+def can_mutate_item(actor: Actor, item: QueueItemRecord) -> bool:
+    return actor.is_admin or item.user_id == actor.user_id
+
+
+def require_mutate_item(actor: Actor, item: QueueItemRecord) -> None:
+    if not can_mutate_item(actor, item):
+        logger.debug("Queue item %s change refused for %s", item.item_id, actor.user_id)
+        raise Forbidden(f"You do not have permission to modify queue item {item.item_id}")
+
+
+def require_processor_control(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Administrator privileges required")
+
+
+def own_items(actor: Actor) -> list[sa.ColumnElement[bool]]:
+    """Filters that scope a bulk operation: none for admins, the caller's rows otherwise."""
+    return [] if actor.is_admin else [session_queue.c.user_id == actor.user_id]

@@ -1,0 +1,200 @@
+"""`/api/v1/queue/{queue_id}`: InvokeAI's session queue routes with per-user redaction and scope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Query
+
+from gesso.api.deps import Queue, Worker
+from gesso.auth.deps import CurrentUser
+from gesso.queue.access import require_processor_control
+from gesso.queue.schemas import (
+    Batch,
+    BatchStatus,
+    CanceledResult,
+    CursorPaginatedResults,
+    DeletedResult,
+    EnqueueBatchResult,
+    ItemIdsResult,
+    QueueItemStatus,
+    RetryItemsResult,
+    SessionProcessorStatus,
+    SessionQueueAndProcessorStatus,
+    SessionQueueCountsByDestination,
+    SessionQueueItem,
+)
+
+router = APIRouter(prefix="/v1/queue", tags=["queue"])
+
+MAX_IDS = 1000
+
+
+@router.post("/{queue_id}/enqueue_batch", response_model=EnqueueBatchResult, name="enqueue_batch")
+def enqueue_batch(
+    queue_id: str,
+    batch: Annotated[Batch, Body()],
+    actor: CurrentUser,
+    queue: Queue,
+    prepend: Annotated[bool, Body()] = False,
+) -> EnqueueBatchResult:
+    return queue.enqueue_batch(actor, queue_id, batch, prepend)
+
+
+@router.get("/{queue_id}/list_all", response_model=list[SessionQueueItem], name="list_all_queue_items")
+def list_all_queue_items(
+    queue_id: str, actor: CurrentUser, queue: Queue, destination: str | None = None
+) -> list[SessionQueueItem]:
+    return queue.list_all(actor, queue_id, destination)
+
+
+@router.get(
+    "/{queue_id}/list", response_model=CursorPaginatedResults[SessionQueueItem], name="list_queue_items"
+)
+def list_queue_items(
+    queue_id: str,
+    actor: CurrentUser,
+    queue: Queue,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    status: QueueItemStatus | None = None,
+    cursor: int | None = None,
+    priority: int = 0,
+    destination: str | None = None,
+) -> CursorPaginatedResults[SessionQueueItem]:
+    items, has_more = queue.list_page(
+        actor, queue_id, limit=limit, status=status, cursor=cursor, priority=priority, destination=destination
+    )
+    return CursorPaginatedResults[SessionQueueItem](limit=limit, has_more=has_more, items=items)
+
+
+@router.get("/{queue_id}/item_ids", response_model=ItemIdsResult, name="get_queue_item_ids")
+def get_queue_item_ids(
+    queue_id: str, actor: CurrentUser, queue: Queue, order_dir: Literal["ASC", "DESC"] = "DESC"
+) -> ItemIdsResult:
+    ids = queue.item_ids(queue_id, order_dir)
+    return ItemIdsResult(item_ids=ids, total_count=len(ids))
+
+
+@router.post(
+    "/{queue_id}/items_by_ids", response_model=list[SessionQueueItem], name="get_queue_items_by_item_ids"
+)
+def get_queue_items_by_item_ids(
+    queue_id: str,
+    item_ids: Annotated[list[int], Body(embed=True, max_length=MAX_IDS)],
+    actor: CurrentUser,
+    queue: Queue,
+) -> list[SessionQueueItem]:
+    return queue.items_by_ids(actor, queue_id, item_ids)
+
+
+@router.put("/{queue_id}/processor/resume", response_model=SessionProcessorStatus, name="resume")
+def resume(queue_id: str, actor: CurrentUser, worker: Worker) -> SessionProcessorStatus:
+    require_processor_control(actor)
+    worker.resume()
+    return SessionProcessorStatus(is_started=worker.is_started, is_processing=worker.is_processing)
+
+
+@router.put("/{queue_id}/processor/pause", response_model=SessionProcessorStatus, name="pause")
+def pause(queue_id: str, actor: CurrentUser, worker: Worker) -> SessionProcessorStatus:
+    require_processor_control(actor)
+    worker.pause()
+    return SessionProcessorStatus(is_started=worker.is_started, is_processing=worker.is_processing)
+
+
+@router.put(
+    "/{queue_id}/cancel_all_except_current", response_model=CanceledResult, name="cancel_all_except_current"
+)
+def cancel_all_except_current(queue_id: str, actor: CurrentUser, queue: Queue) -> CanceledResult:
+    return CanceledResult(canceled=queue.cancel_pending(actor, queue_id))
+
+
+@router.put(
+    "/{queue_id}/delete_all_except_current", response_model=DeletedResult, name="delete_all_except_current"
+)
+def delete_all_except_current(queue_id: str, actor: CurrentUser, queue: Queue) -> DeletedResult:
+    return DeletedResult(deleted=queue.delete_pending(actor, queue_id))
+
+
+@router.put("/{queue_id}/cancel_by_batch_ids", response_model=CanceledResult, name="cancel_by_batch_ids")
+def cancel_by_batch_ids(
+    queue_id: str,
+    batch_ids: Annotated[list[str], Body(embed=True, max_length=MAX_IDS)],
+    actor: CurrentUser,
+    queue: Queue,
+) -> CanceledResult:
+    return CanceledResult(canceled=queue.cancel_batches(actor, queue_id, batch_ids))
+
+
+@router.put("/{queue_id}/cancel_by_destination", response_model=CanceledResult, name="cancel_by_destination")
+def cancel_by_destination(
+    queue_id: str, destination: str, actor: CurrentUser, queue: Queue
+) -> CanceledResult:
+    return CanceledResult(canceled=queue.cancel_destination(actor, queue_id, destination))
+
+
+@router.put("/{queue_id}/retry_items_by_id", response_model=RetryItemsResult, name="retry_items_by_id")
+def retry_items_by_id(
+    queue_id: str, item_ids: Annotated[list[int], Body(max_length=MAX_IDS)], actor: CurrentUser, queue: Queue
+) -> RetryItemsResult:
+    return RetryItemsResult(queue_id=queue_id, retried_item_ids=queue.retry_items(actor, queue_id, item_ids))
+
+
+@router.put("/{queue_id}/clear", response_model=DeletedResult, name="clear")
+def clear(queue_id: str, actor: CurrentUser, queue: Queue) -> DeletedResult:
+    return DeletedResult(deleted=queue.clear(actor, queue_id))
+
+
+@router.put("/{queue_id}/prune", response_model=DeletedResult, name="prune")
+def prune(queue_id: str, actor: CurrentUser, queue: Queue) -> DeletedResult:
+    return DeletedResult(deleted=queue.prune(actor, queue_id))
+
+
+@router.get("/{queue_id}/current", response_model=SessionQueueItem | None, name="get_current_queue_item")
+def get_current_queue_item(queue_id: str, actor: CurrentUser, queue: Queue) -> SessionQueueItem | None:
+    return queue.current(actor, queue_id)
+
+
+@router.get("/{queue_id}/next", response_model=SessionQueueItem | None, name="get_next_queue_item")
+def get_next_queue_item(queue_id: str, actor: CurrentUser, queue: Queue) -> SessionQueueItem | None:
+    return queue.next(actor, queue_id)
+
+
+@router.get("/{queue_id}/status", response_model=SessionQueueAndProcessorStatus, name="get_queue_status")
+def get_queue_status(
+    queue_id: str, actor: CurrentUser, queue: Queue, worker: Worker
+) -> SessionQueueAndProcessorStatus:
+    return SessionQueueAndProcessorStatus(
+        queue=queue.status(actor, queue_id),
+        processor=SessionProcessorStatus(is_started=worker.is_started, is_processing=worker.is_processing),
+    )
+
+
+@router.get("/{queue_id}/b/{batch_id}/status", response_model=BatchStatus, name="get_batch_status")
+def get_batch_status(queue_id: str, batch_id: str, actor: CurrentUser, queue: Queue) -> BatchStatus:
+    return queue.batch_status(actor, queue_id, batch_id)
+
+
+@router.get("/{queue_id}/i/{item_id}", response_model=SessionQueueItem, name="get_queue_item")
+def get_queue_item(queue_id: str, item_id: int, actor: CurrentUser, queue: Queue) -> SessionQueueItem:
+    return queue.get_item(actor, queue_id, item_id)
+
+
+@router.put("/{queue_id}/i/{item_id}/cancel", response_model=SessionQueueItem, name="cancel_queue_item")
+def cancel_queue_item(queue_id: str, item_id: int, actor: CurrentUser, queue: Queue) -> SessionQueueItem:
+    return queue.cancel_item(actor, queue_id, item_id)
+
+
+@router.delete("/{queue_id}/i/{item_id}", response_model=None, name="delete_queue_item")
+def delete_queue_item(queue_id: str, item_id: int, actor: CurrentUser, queue: Queue) -> None:
+    queue.delete_item(actor, queue_id, item_id)
+
+
+@router.get(
+    "/{queue_id}/counts_by_destination",
+    response_model=SessionQueueCountsByDestination,
+    name="counts_by_destination",
+)
+def counts_by_destination(
+    queue_id: str, destination: str, actor: CurrentUser, queue: Queue
+) -> SessionQueueCountsByDestination:
+    return queue.counts_by_destination(actor, queue_id, destination)

@@ -1,0 +1,370 @@
+"""Queue rules: enqueue, read (redacted for others), cancel/delete/retry, bulk operations scoped
+to the caller, and the worker's side (claim, finish, interrupted items)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from gesso.auth.actor import Actor
+from gesso.db.engine import Database
+from gesso.db.metadata import utcnow
+from gesso.engine.graph import parse_graph
+from gesso.engine.registry import NodeRegistry
+from gesso.errors import NotFound
+from gesso.events.bus import Event, EventBus
+from gesso.queue import events, store
+from gesso.queue.access import own_items, require_mutate_item
+from gesso.queue.batch import check_batch_data, expand, requested_count, retry_row
+from gesso.queue.policies import DequeuePolicy
+from gesso.queue.sanitize import item_for
+from gesso.queue.schemas import (
+    Batch,
+    BatchStatus,
+    EnqueueBatchResult,
+    SessionQueueCountsByDestination,
+    SessionQueueItem,
+    SessionQueueStatus,
+)
+from gesso.queue.store import QueueItemRecord
+from gesso.queue.tables import session_queue as sq
+
+logger = logging.getLogger(__name__)
+
+INTERRUPTED_MESSAGE = "The server stopped while this item was running; it was not finished."
+
+
+class QueueItemNotFound(NotFound):
+    def __init__(self, item_id: int, queue_id: str) -> None:
+        super().__init__(f"Queue item with id {item_id} not found in queue {queue_id}")
+
+
+def to_item(record: QueueItemRecord) -> SessionQueueItem:
+    return SessionQueueItem.model_validate(record.__dict__)
+
+
+class QueueService:
+    def __init__(
+        self,
+        db: Database,
+        registry: NodeRegistry,
+        bus: EventBus,
+        policy: DequeuePolicy,
+        *,
+        max_queue_size: int,
+    ) -> None:
+        self._db = db
+        self._registry = registry
+        self._bus = bus
+        self.policy = policy
+        self._max_queue_size = max_queue_size
+        self._cancel_listeners: list[Callable[[Sequence[int]], None]] = []
+        self._enqueue_listeners: list[Callable[[], None]] = []
+
+    def on_cancel(self, listener: Callable[[Sequence[int]], None]) -> None:
+        self._cancel_listeners.append(listener)
+
+    def on_enqueue(self, listener: Callable[[], None]) -> None:
+        self._enqueue_listeners.append(listener)
+
+    # -- enqueue ---------------------------------------------------------------------------
+
+    def enqueue_batch(self, actor: Actor, queue_id: str, batch: Batch, prepend: bool) -> EnqueueBatchResult:
+        """Validate the graph and batch data (422 naming node and field), then queue up to the
+        free capacity. A full queue is not an error: `enqueued` is smaller than `requested`."""
+        graph = parse_graph(batch.graph, self._registry)
+        check_batch_data(batch, graph, self._registry)
+        requested = requested_count(batch)
+        with self._db.write() as conn:
+            room = max(0, self._max_queue_size - store.pending_count(conn, queue_id))
+            top = store.max_pending_priority(conn, queue_id)
+            priority = (top or 0) + 1 if prepend and top is not None else 0
+            now = utcnow()
+            rows = [
+                {
+                    "queue_id": queue_id,
+                    "user_id": actor.user_id,
+                    "batch_id": batch.batch_id,
+                    "session_id": session["id"],
+                    "status": "pending",
+                    "priority": priority,
+                    "origin": batch.origin,
+                    "destination": batch.destination,
+                    "field_values": json.dumps([v.model_dump(mode="json") for v in values])
+                    if values
+                    else None,
+                    "session": json.dumps(session),
+                    "workflow": json.dumps(batch.workflow) if batch.workflow is not None else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for session, values in expand(batch, graph, room)
+            ]
+            item_ids = store.insert_items(conn, rows)
+        self._bus.publish(
+            events.batch_enqueued(
+                queue_id, batch.batch_id, batch.origin, batch.destination, len(item_ids), requested, priority,
+                actor.user_id,
+            )
+        )  # fmt: skip
+        for listener in self._enqueue_listeners:
+            listener()
+        return EnqueueBatchResult(
+            queue_id=queue_id,
+            enqueued=len(item_ids),
+            requested=requested,
+            batch=batch,
+            priority=priority,
+            item_ids=sorted(item_ids, reverse=True),
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def list_all(self, actor: Actor, queue_id: str, destination: str | None) -> list[SessionQueueItem]:
+        with self._db.read() as conn:
+            records = store.list_items(conn, queue_id, destination=destination)
+        return [item_for(actor, to_item(r)) for r in records]
+
+    def list_page(
+        self,
+        actor: Actor,
+        queue_id: str,
+        *,
+        limit: int,
+        status: str | None,
+        cursor: int | None,
+        priority: int,
+        destination: str | None,
+    ) -> tuple[list[SessionQueueItem], bool]:
+        with self._db.read() as conn:
+            records = store.list_items(
+                conn,
+                queue_id,
+                destination=destination,
+                status=status,
+                cursor=cursor,
+                priority=priority,
+                limit=limit + 1,
+            )
+        items = [item_for(actor, to_item(r)) for r in records[:limit]]
+        return items, len(records) > limit
+
+    def item_ids(self, queue_id: str, order_dir: str) -> list[int]:
+        with self._db.read() as conn:
+            return store.item_ids(conn, queue_id, order_dir, owner_id=None)
+
+    def items_by_ids(self, actor: Actor, queue_id: str, item_ids: Sequence[int]) -> list[SessionQueueItem]:
+        with self._db.read() as conn:
+            found = store.get_items(conn, queue_id, item_ids)
+        return [item_for(actor, to_item(found[i])) for i in dict.fromkeys(item_ids) if i in found]
+
+    def get_item(self, actor: Actor, queue_id: str, item_id: int) -> SessionQueueItem:
+        return item_for(actor, to_item(self._load(queue_id, item_id)))
+
+    def current(self, actor: Actor, queue_id: str) -> SessionQueueItem | None:
+        with self._db.read() as conn:
+            record = store.current_item(conn, queue_id)
+        return None if record is None else item_for(actor, to_item(record))
+
+    def next(self, actor: Actor, queue_id: str) -> SessionQueueItem | None:
+        with self._db.read() as conn:
+            item_id = store.first_pending(conn, queue_id)
+            record = store.get_item(conn, item_id) if item_id is not None else None
+        return None if record is None else item_for(actor, to_item(record))
+
+    def status(self, actor: Actor | None, queue_id: str) -> SessionQueueStatus:
+        """Global counts; the caller's own pending/in-progress; current ids only if theirs."""
+        with self._db.read() as conn:
+            counts = store.count_by_status(conn, queue_id)
+            current = store.current_item(conn, queue_id)
+            mine = store.count_by_status(conn, queue_id, sq.c.user_id == actor.user_id) if actor else None
+        visible = (
+            current is not None and actor is not None and (actor.is_admin or current.user_id == actor.user_id)
+        )
+        return SessionQueueStatus(
+            queue_id=queue_id,
+            item_id=current.item_id if visible and current else None,
+            batch_id=current.batch_id if visible and current else None,
+            session_id=current.session_id if visible and current else None,
+            total=sum(counts.values()),
+            user_pending=mine["pending"] if mine else None,
+            user_in_progress=mine["in_progress"] if mine else None,
+            **counts,
+        )
+
+    def batch_status(self, actor: Actor | None, queue_id: str, batch_id: str) -> BatchStatus:
+        scope = own_items(actor) if actor is not None else []
+        with self._db.read() as conn:
+            counts = store.count_by_status(conn, queue_id, sq.c.batch_id == batch_id, *scope)
+            row = conn.execute(
+                sa.select(sq.c.origin, sq.c.destination).where(sq.c.batch_id == batch_id, *scope).limit(1)
+            ).first()
+        return BatchStatus(
+            queue_id=queue_id,
+            batch_id=batch_id,
+            origin=row.origin if row else None,
+            destination=row.destination if row else None,
+            total=sum(counts.values()),
+            **counts,
+        )
+
+    def counts_by_destination(
+        self, actor: Actor, queue_id: str, destination: str
+    ) -> SessionQueueCountsByDestination:
+        with self._db.read() as conn:
+            counts = store.count_by_status(conn, queue_id, sq.c.destination == destination, *own_items(actor))
+        return SessionQueueCountsByDestination(
+            queue_id=queue_id, destination=destination, total=sum(counts.values()), **counts
+        )
+
+    # -- changing one item -----------------------------------------------------------------
+
+    def cancel_item(self, actor: Actor, queue_id: str, item_id: int) -> SessionQueueItem:
+        record = self._load(queue_id, item_id)
+        require_mutate_item(actor, record)
+        self._cancel([record.item_id], queue_id)
+        return to_item(self._load(queue_id, item_id))
+
+    def delete_item(self, actor: Actor, queue_id: str, item_id: int) -> None:
+        record = self._load(queue_id, item_id)
+        require_mutate_item(actor, record)
+        self._cancel([record.item_id], queue_id)
+        with self._db.write() as conn:
+            store.delete_ids(conn, [record.item_id])
+
+    def _load(self, queue_id: str, item_id: int) -> QueueItemRecord:
+        with self._db.read() as conn:
+            record = store.get_item(conn, item_id)
+        if record is None or record.queue_id != queue_id:
+            raise QueueItemNotFound(item_id, queue_id)
+        return record
+
+    # -- bulk (scoped to the caller unless admin) ------------------------------------------
+
+    def cancel_pending(self, actor: Actor, queue_id: str) -> int:
+        return self._cancel_where(actor, queue_id, sq.c.status == "pending")
+
+    def cancel_batches(self, actor: Actor, queue_id: str, batch_ids: Sequence[str]) -> int:
+        return self._cancel_where(actor, queue_id, sq.c.batch_id.in_(list(batch_ids)))
+
+    def cancel_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
+        return self._cancel_where(actor, queue_id, sq.c.destination == destination)
+
+    def delete_pending(self, actor: Actor, queue_id: str) -> int:
+        with self._db.read() as conn:
+            ids = store.select_ids(conn, queue_id, sq.c.status == "pending", *own_items(actor))
+        self._cancel(ids, queue_id, bulk=True)
+        with self._db.write() as conn:
+            return store.delete_ids(conn, ids)
+
+    def prune(self, actor: Actor, queue_id: str) -> int:
+        return self._delete_where(actor, queue_id, sq.c.status.in_(store.TERMINAL))
+
+    def _cancel_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
+        live = sq.c.status.in_(("pending", "in_progress"))
+        with self._db.read() as conn:
+            ids = store.select_ids(conn, queue_id, live, *filters, *own_items(actor))
+        return len(self._cancel(ids, queue_id, bulk=True))
+
+    def _delete_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
+        with self._db.write() as conn:
+            ids = store.select_ids(conn, queue_id, *filters, *own_items(actor))
+            return store.delete_ids(conn, ids)
+
+    def clear(self, actor: Actor, queue_id: str) -> int:
+        self._cancel_where(actor, queue_id)
+        deleted = self._delete_where(actor, queue_id)
+        self._bus.publish(events.queue_cleared(queue_id, None if actor.is_admin else actor.user_id))
+        return deleted
+
+    def retry_items(self, actor: Actor, queue_id: str, item_ids: Sequence[int]) -> list[int]:
+        with self._db.read() as conn:
+            found = store.get_items(conn, queue_id, item_ids)
+        for record in found.values():
+            require_mutate_item(actor, record)
+        retryable = [r for r in found.values() if r.status in ("failed", "canceled")]
+        now = utcnow()
+        rows = [retry_row(r, now) for r in retryable]
+        with self._db.write() as conn:
+            new_ids = store.insert_items(conn, rows)
+            created = list(store.get_items(conn, queue_id, new_ids).values())
+        if created:
+            self._bus.publish(events.items_bulk("queue_items_retried", "retried_item_ids", queue_id, created))
+            for listener in self._enqueue_listeners:
+                listener()
+        return new_ids
+
+    def cancel_user_items(self, user_id: str) -> int:
+        """A deactivated or deleted user's pending and running items stop."""
+        live = sq.c.status.in_(("pending", "in_progress"))
+        with self._db.read() as conn:
+            rows = conn.execute(
+                sa.select(sq.c.item_id, sq.c.queue_id).where(sq.c.user_id == user_id, live)
+            ).all()
+        queues: dict[str, list[int]] = {}
+        for row in rows:
+            queues.setdefault(row.queue_id, []).append(row.item_id)
+        return sum(len(self._cancel(item_ids, queue_id, bulk=True)) for queue_id, item_ids in queues.items())
+
+    def _cancel(self, item_ids: Sequence[int], queue_id: str, *, bulk: bool = False) -> list[int]:
+        with self._db.write() as conn:
+            canceled = store.cancel_ids(conn, item_ids)
+        if not canceled:
+            return []
+        for listener in self._cancel_listeners:
+            listener(canceled)
+        with self._db.read() as conn:
+            records = list(store.get_items(conn, queue_id, canceled).values())
+        for record in records:
+            self.publish_status(record)
+        if bulk:
+            self._bus.publish(
+                events.items_bulk("queue_items_canceled", "canceled_item_ids", queue_id, records)
+            )
+        return canceled
+
+    # -- worker side -----------------------------------------------------------------------
+
+    def claim_next(self, queue_id: str) -> QueueItemRecord | None:
+        with self._db.write() as conn:
+            item_id = self.policy.pick(conn, queue_id)
+            if item_id is None or not store.set_status(conn, item_id, "in_progress"):
+                return None
+            record = store.get_item(conn, item_id)
+            assert record is not None
+            store.record_turn(conn, queue_id, record.user_id)
+        self.publish_status(record)
+        return record
+
+    def finish(
+        self, item_id: int, status: str, session: dict[str, Any], error: tuple[str, str, str] | None = None
+    ) -> None:
+        with self._db.write() as conn:
+            changed = store.set_status(conn, item_id, status, error=error, session=session)
+            if not changed:
+                store.save_session(conn, item_id, session)
+            record = store.get_item(conn, item_id)
+        if changed and record is not None:
+            self.publish_status(record)
+
+    def fail_interrupted(self) -> int:
+        with self._db.write() as conn:
+            ids = store.in_progress_ids(conn)
+            for item_id in ids:
+                store.set_status(conn, item_id, "failed", error=("ServerRestarted", INTERRUPTED_MESSAGE, ""))
+        if ids:
+            logger.warning("Marked %d interrupted queue item(s) as failed", len(ids))
+        return len(ids)
+
+    def publish_status(self, record: QueueItemRecord) -> None:
+        owner = Actor(user_id=record.user_id, email="", display_name=None, is_admin=False)
+        queue_status = self.status(owner, record.queue_id)
+        batch_status = self.batch_status(None, record.queue_id, record.batch_id)
+        self._bus.publish(events.status_changed(record, batch_status, queue_status))
+
+    def publish(self, event: Event) -> None:
+        self._bus.publish(event)

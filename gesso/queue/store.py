@@ -1,0 +1,254 @@
+"""SQL for the session queue. Dequeue queries read only the pending range of their indexes, so
+their cost does not grow with the finished history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from gesso.db.metadata import utcnow
+from gesso.queue.tables import queue_turns, session_queue
+from gesso.users.tables import users
+
+sq = session_queue
+TERMINAL = ("completed", "failed", "canceled")
+STATUSES = ("pending", "in_progress", "completed", "failed", "canceled")
+
+
+@dataclass(frozen=True)
+class QueueItemRecord:
+    item_id: int
+    queue_id: str
+    user_id: str
+    batch_id: str
+    session_id: str
+    status: str
+    priority: int
+    origin: str | None
+    destination: str | None
+    field_values: list[dict[str, Any]] | None
+    session: dict[str, Any]
+    workflow: dict[str, Any] | None
+    error_type: str | None
+    error_message: str | None
+    error_traceback: str | None
+    retried_from_item_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    user_display_name: str | None
+    user_email: str | None
+
+
+_SELECT = sa.select(
+    sq, users.c.display_name.label("user_display_name"), users.c.email.label("user_email")
+).select_from(sq.outerjoin(users, users.c.user_id == sq.c.user_id))
+
+
+def _record(row: Row[Any]) -> QueueItemRecord:
+    values = dict(row._mapping)
+    for key in ("field_values", "session", "workflow"):
+        values[key] = json.loads(values[key]) if values[key] else None
+    values["session"] = values["session"] or {}
+    return QueueItemRecord(**values)
+
+
+def insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    result = conn.execute(sa.insert(sq).returning(sq.c.item_id), list(rows))
+    return sorted(row.item_id for row in result)
+
+
+def get_item(conn: Connection, item_id: int) -> QueueItemRecord | None:
+    row = conn.execute(_SELECT.where(sq.c.item_id == item_id)).first()
+    return None if row is None else _record(row)
+
+
+def get_items(conn: Connection, queue_id: str, item_ids: Sequence[int]) -> dict[int, QueueItemRecord]:
+    rows = conn.execute(_SELECT.where(sq.c.queue_id == queue_id, sq.c.item_id.in_(list(item_ids))))
+    return {row.item_id: _record(row) for row in rows}
+
+
+def list_items(
+    conn: Connection,
+    queue_id: str,
+    *,
+    destination: str | None = None,
+    status: str | None = None,
+    cursor: int | None = None,
+    priority: int = 0,
+    limit: int | None = None,
+) -> list[QueueItemRecord]:
+    query = _SELECT.where(sq.c.queue_id == queue_id)
+    if destination is not None:
+        query = query.where(sq.c.destination == destination)
+    if status is not None:
+        query = query.where(sq.c.status == status)
+    if cursor is not None:
+        query = query.where(
+            sa.or_(sq.c.priority < priority, sa.and_(sq.c.priority == priority, sq.c.item_id > cursor))
+        )
+    query = query.order_by(sq.c.priority.desc(), sq.c.item_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_record(row) for row in conn.execute(query)]
+
+
+def item_ids(conn: Connection, queue_id: str, order_dir: str, owner_id: str | None) -> list[int]:
+    query = sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id)
+    if owner_id is not None:
+        query = query.where(sq.c.user_id == owner_id)
+    query = query.order_by(sq.c.item_id.asc() if order_dir == "ASC" else sq.c.item_id.desc())
+    return list(conn.execute(query).scalars())
+
+
+def count_by_status(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> dict[str, int]:
+    rows = conn.execute(
+        sa.select(sq.c.status, sa.func.count())
+        .where(sq.c.queue_id == queue_id, *filters)
+        .group_by(sq.c.status)
+    )
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({row[0]: int(row[1]) for row in rows})
+    return counts
+
+
+def pending_count(conn: Connection, queue_id: str) -> int:
+    return int(
+        conn.execute(
+            sa.select(sa.func.count()).where(sq.c.queue_id == queue_id, sq.c.status == "pending")
+        ).scalar_one()
+    )
+
+
+def max_pending_priority(conn: Connection, queue_id: str) -> int | None:
+    value = conn.execute(
+        sa.select(sa.func.max(sq.c.priority)).where(sq.c.queue_id == queue_id, sq.c.status == "pending")
+    ).scalar_one()
+    return None if value is None else int(value)
+
+
+def current_item(conn: Connection, queue_id: str) -> QueueItemRecord | None:
+    row = conn.execute(
+        _SELECT.where(sq.c.queue_id == queue_id, sq.c.status == "in_progress").order_by(sq.c.item_id).limit(1)
+    ).first()
+    return None if row is None else _record(row)
+
+
+def first_pending(conn: Connection, queue_id: str, user_id: str | None = None) -> int | None:
+    """FIFO order: priority DESC, item_id ASC (served by ix_session_queue_fifo / _user_status)."""
+    query = sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id, sq.c.status == "pending")
+    if user_id is not None:
+        query = query.where(sq.c.user_id == user_id)
+    query = query.order_by(sq.c.priority.desc(), sq.c.item_id).limit(1)
+    return conn.execute(query.with_for_update(skip_locked=True)).scalar()
+
+
+def least_recently_served_user(conn: Connection, queue_id: str) -> str | None:
+    """Among users with pending items: never served first (earliest item first), then the one
+    whose last turn is oldest."""
+    waiting = (
+        sa.select(sq.c.user_id, sa.func.min(sq.c.item_id).label("first_item"))
+        .where(sq.c.queue_id == queue_id, sq.c.status == "pending")
+        .group_by(sq.c.user_id)
+        .subquery()
+    )
+    query = (
+        sa.select(waiting.c.user_id)
+        .select_from(
+            waiting.outerjoin(
+                queue_turns,
+                sa.and_(queue_turns.c.queue_id == queue_id, queue_turns.c.user_id == waiting.c.user_id),
+            )
+        )
+        .order_by(sa.nulls_first(queue_turns.c.last_served.asc()), waiting.c.first_item)
+        .limit(1)
+    )
+    return conn.execute(query).scalar()
+
+
+def record_turn(conn: Connection, queue_id: str, user_id: str) -> None:
+    latest = conn.execute(
+        sa.select(sa.func.max(queue_turns.c.last_served)).where(queue_turns.c.queue_id == queue_id)
+    ).scalar()
+    turn = (latest or 0) + 1
+    mine = sa.and_(queue_turns.c.queue_id == queue_id, queue_turns.c.user_id == user_id)
+    if conn.execute(sa.update(queue_turns).where(mine).values(last_served=turn)).rowcount == 0:
+        conn.execute(sa.insert(queue_turns).values(queue_id=queue_id, user_id=user_id, last_served=turn))
+
+
+def set_status(
+    conn: Connection,
+    item_id: int,
+    status: str,
+    *,
+    error: tuple[str, str, str] | None = None,
+    session: dict[str, Any] | None = None,
+) -> bool:
+    """Move an unfinished item to `status`; a finished item never changes (returns False)."""
+    now = utcnow()
+    values: dict[str, Any] = {"status": status, "updated_at": now}
+    if status == "in_progress":
+        values["started_at"] = now
+    if status in TERMINAL:
+        values["completed_at"] = now
+    if error is not None:
+        values["error_type"], values["error_message"], values["error_traceback"] = error
+    if session is not None:
+        values["session"] = json.dumps(session)
+    allowed = ("pending",) if status == "in_progress" else ("pending", "in_progress")
+    result = conn.execute(
+        sa.update(sq).where(sq.c.item_id == item_id, sq.c.status.in_(allowed)).values(**values)
+    )
+    return result.rowcount > 0
+
+
+def save_session(conn: Connection, item_id: int, session: dict[str, Any]) -> None:
+    conn.execute(sa.update(sq).where(sq.c.item_id == item_id).values(session=json.dumps(session)))
+
+
+def select_ids(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> list[int]:
+    return list(conn.execute(sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id, *filters)).scalars())
+
+
+def cancel_ids(conn: Connection, item_ids: Sequence[int]) -> list[int]:
+    """Cancel the unfinished items among `item_ids`; returns those actually canceled."""
+    changed = []
+    for start in range(0, len(item_ids), 500):
+        chunk = list(item_ids[start : start + 500])
+        live = list(
+            conn.execute(
+                sa.select(sq.c.item_id).where(
+                    sq.c.item_id.in_(chunk), sq.c.status.in_(("pending", "in_progress"))
+                )
+            ).scalars()
+        )
+        if live:
+            now = utcnow()
+            conn.execute(
+                sa.update(sq)
+                .where(sq.c.item_id.in_(live))
+                .values(status="canceled", updated_at=now, completed_at=now)
+            )
+            changed.extend(live)
+    return changed
+
+
+def delete_ids(conn: Connection, item_ids: Sequence[int]) -> int:
+    deleted = 0
+    for start in range(0, len(item_ids), 500):
+        chunk = list(item_ids[start : start + 500])
+        deleted += conn.execute(sa.delete(sq).where(sq.c.item_id.in_(chunk))).rowcount
+    return deleted
+
+
+def in_progress_ids(conn: Connection) -> list[int]:
+    return list(conn.execute(sa.select(sq.c.item_id).where(sq.c.status == "in_progress")).scalars())
