@@ -8,7 +8,7 @@ listed.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 
 from gesso.api import app_info
 from gesso.auth import router as auth_router
@@ -31,25 +31,28 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+PUBLIC_ROUTERS = (app_info.router, auth_router.public_router)
+PROTECTED_ROUTERS = (
+    auth_router.router,
+    users_router.router,
+    boards_router.router,
+    board_images_router.router,
+    images_router.router,
+    client_state_router.router,
+    queue_router.router,
+    nodes_router.router,
+)
+# Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
+MEDIA_ROUTERS = (images_router.media_router,)
+
+
 def mount_api(app: FastAPI, prefix: str) -> None:
-    public = APIRouter(prefix=f"{prefix}/api")
-    public.include_router(app_info.router)
-    public.include_router(auth_router.public_router)
-
-    protected = APIRouter(prefix=f"{prefix}/api", dependencies=[Depends(require_actor)])
-    protected.include_router(auth_router.router)
-    protected.include_router(users_router.router)
-    protected.include_router(boards_router.router)
-    protected.include_router(board_images_router.router)
-    protected.include_router(images_router.router)
-    protected.include_router(client_state_router.router)
-    protected.include_router(queue_router.router)
-    protected.include_router(nodes_router.router)
-
-    # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
-    media = APIRouter(prefix=f"{prefix}/api", dependencies=[Depends(require_media_actor)])
-    media.include_router(images_router.media_router)
-
-    app.include_router(public)
-    app.include_router(media)
-    app.include_router(protected)
+    """Include every router directly on the app (one level deep keeps route matching cheap),
+    each with the identity dependency its group requires."""
+    api = f"{prefix}/api"
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router, prefix=api)
+    for router in MEDIA_ROUTERS:
+        app.include_router(router, prefix=api, dependencies=[Depends(require_media_actor)])
+    for router in PROTECTED_ROUTERS:
+        app.include_router(router, prefix=api, dependencies=[Depends(require_actor)])

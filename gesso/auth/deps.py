@@ -15,7 +15,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from gesso.api.deps import Auth
 from gesso.auth.actor import SYSTEM_ACTOR, Actor
 from gesso.auth.service import Authentication, AuthService
 from gesso.errors import Forbidden, Unauthenticated
@@ -37,7 +36,15 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def require_actor(request: Request, auth: Auth) -> Actor:
+def _auth_service(request: Request) -> AuthService:
+    # Read straight from app state rather than through a sub-dependency: this runs on every
+    # request, and each dependency level costs FastAPI a resolution step.
+    auth: AuthService = request.app.state.services.auth
+    return auth
+
+
+async def require_actor(request: Request) -> Actor:
+    auth = _auth_service(request)
     if not auth.multiuser:
         return SYSTEM_ACTOR
     token = bearer_token(request)
@@ -50,8 +57,9 @@ async def require_actor(request: Request, auth: Auth) -> Actor:
     return authentication.actor
 
 
-async def require_media_actor(request: Request, auth: Auth) -> Actor:
+async def require_media_actor(request: Request) -> Actor:
     """Media GETs: Bearer token, or else the HttpOnly media cookie set at login."""
+    auth = _auth_service(request)
     if not auth.multiuser:
         return SYSTEM_ACTOR
     token = bearer_token(request)

@@ -29,6 +29,7 @@ from gesso.auth.schemas import (
 from gesso.auth.service import MultiuserDisabled
 from gesso.config import Settings
 from gesso.users.schemas import UserDTO
+from gesso.users.service import UserService
 
 public_router = APIRouter(prefix="/v1/auth", tags=["authentication"])
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
@@ -87,6 +88,18 @@ def login(
     )
 
 
+# Declared first: the most frequent authenticated call, and routes match in order.
+@router.get("/me", response_model=UserDTO)
+async def get_current_user_info(actor: CurrentUser, request: Request) -> UserDTO:
+    # Multi-user: the row was just read (and checked) by authentication; reuse it.
+    authentication = current_authentication(request)
+    if authentication is not None:
+        return UserDTO.from_record(authentication.user)
+    users: UserService = request.app.state.services.users
+    record = await run_in_threadpool(users.get_user, actor.user_id)
+    return UserDTO.from_record(record, is_admin=actor.is_admin)
+
+
 @router.post("/logout", response_model=SuccessResponse)
 def logout(
     actor: CurrentUser, request: Request, response: Response, settings: AppConfig, auth: Auth
@@ -140,16 +153,6 @@ def refresh_media_cookie(
         media = auth.media_token(authentication)
         _set_media_cookie(request, response, settings, media.token, media.expires_in)
     return SuccessResponse(success=True)
-
-
-@router.get("/me", response_model=UserDTO)
-async def get_current_user_info(actor: CurrentUser, request: Request, users: Users) -> UserDTO:
-    # Multi-user: the row was just read (and checked) by authentication; reuse it.
-    authentication = current_authentication(request)
-    if authentication is not None:
-        return UserDTO.from_record(authentication.user)
-    record = await run_in_threadpool(users.get_user, actor.user_id)
-    return UserDTO.from_record(record, is_admin=actor.is_admin)
 
 
 @router.patch("/me", response_model=UserDTO)

@@ -130,8 +130,11 @@ class AuthService:
         except InvalidToken as exc:
             logger.debug("Token refused: %s", exc.reason)
             raise Unauthenticated(INVALID_TOKEN) from None
-        with self._db.read_once() as conn:
-            user = store.find_user_with_live_session(conn, claims.user_id, claims.session_id)
+        if self._db.is_sqlite:
+            user = store.find_user_with_live_session_sqlite(self._db, claims.user_id, claims.session_id)
+        else:
+            with self._db.read_once() as conn:
+                user = store.find_user_with_live_session(conn, claims.user_id, claims.session_id)
         if user is None or user.is_system or not user.is_active or user.token_epoch != claims.token_epoch:
             logger.debug("Token refused: user, session or epoch no longer valid")
             raise Unauthenticated(INVALID_TOKEN)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gesso.auth.tables import sessions
+from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.users.store import UserRecord, record_from_row
 from gesso.users.tables import users
@@ -46,6 +47,43 @@ def find_user_with_live_session(conn: Connection, user_id: str, session_id: str)
     """The user row, provided `session_id` is theirs and not revoked (one indexed query)."""
     row = conn.execute(_USER_WITH_LIVE_SESSION, {"user_id": user_id, "session_id": session_id}).first()
     return None if row is None else record_from_row(row)
+
+
+_USER_COLUMNS = (
+    "user_id", "email", "display_name", "password_hash", "is_admin", "is_active",
+    "created_at", "updated_at", "last_login_at", "token_epoch",
+)  # fmt: skip
+_USER_WITH_LIVE_SESSION_SQLITE = (
+    "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_admin, u.is_active,"
+    " u.created_at, u.updated_at, u.last_login_at, u.token_epoch"
+    " FROM users AS u JOIN sessions AS s ON s.user_id = u.user_id"
+    " WHERE u.user_id = ? AND s.session_id = ? AND s.revoked_at IS NULL"
+)
+
+
+def find_user_with_live_session_sqlite(db: Database, user_id: str, session_id: str) -> UserRecord | None:
+    """The same lookup as `find_user_with_live_session`, on SQLite's driver directly (hot path)."""
+    row = db.sqlite_fetch_one(_USER_WITH_LIVE_SESSION_SQLITE, (user_id, session_id))
+    if row is None:
+        return None
+    values = dict(zip(_USER_COLUMNS, row, strict=True))
+    return UserRecord(
+        user_id=values["user_id"],
+        email=values["email"],
+        display_name=values["display_name"],
+        password_hash=values["password_hash"],
+        is_admin=bool(values["is_admin"]),
+        is_active=bool(values["is_active"]),
+        created_at=_utc(values["created_at"]),
+        updated_at=_utc(values["updated_at"]),
+        last_login_at=_utc(values["last_login_at"]) if values["last_login_at"] else None,
+        token_epoch=int(values["token_epoch"]),
+    )
+
+
+def _utc(stored: str) -> datetime:
+    """SQLAlchemy stores naive UTC as ISO text on SQLite (see UtcDateTime)."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
 def list_live_sessions(conn: Connection, user_id: str) -> list[SessionRecord]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ LIFETIME_SECONDS = 24 * 3600
 REMEMBER_ME_LIFETIME_SECONDS = 7 * 24 * 3600
 MEDIA_AUDIENCE = "media"
 _REQUIRED_CLAIMS = ["exp", "iat", "sub", "sid", "token_epoch"]
+VERIFIED_CACHE_SIZE = 4096
 
 
 class InvalidToken(Exception):
@@ -62,10 +64,12 @@ class TokenService:
         self._clock = clock
         self._lock = threading.Lock()
         self._secret = load_secret()
+        self._verified: OrderedDict[tuple[str, str | None], TokenClaims] = OrderedDict()
 
     def reload_secret(self) -> None:
         with self._lock:
             self._secret = self._load_secret()
+            self._verified.clear()
 
     def mint(
         self,
@@ -97,6 +101,24 @@ class TokenService:
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), lifetime)
 
     def decode(self, token: str, audience: str | None = None) -> TokenClaims:
+        """Verify a token. Signature checks are remembered per token (a bounded cache cleared on
+        secret reload); expiry is checked on every call. Whether the token's user, session and
+        epoch are still valid is the caller's job, on every request."""
+        key = (token, audience)
+        with self._lock:
+            cached = self._verified.get(key)
+        if cached is not None:
+            if cached.expires_at <= self._clock():
+                raise InvalidToken("ExpiredSignatureError")
+            return cached
+        claims = self._verify(token, audience)
+        with self._lock:
+            self._verified[key] = claims
+            if len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str, audience: str | None) -> TokenClaims:
         try:
             payload = self._decode(token, audience)
         except jwt.InvalidSignatureError:
