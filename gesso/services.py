@@ -26,6 +26,8 @@ from gesso.events.socket_server import SocketServer
 from gesso.images.files import ImageFiles
 from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
+from gesso.models.installer import ModelInstaller
+from gesso.models.service import ModelService
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
@@ -49,6 +51,7 @@ class Services:
     queue: QueueService
     worker: Worker
     sockets: SocketServer
+    models: ModelService
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -100,6 +103,10 @@ class Services:
             )
 
         users.add_listener(follow_user_change)
+        models_dir = settings.resolved_models_dir
+        installer = ModelInstaller(
+            db, bus, models_dir, allow_private_urls=settings.allow_private_download_urls
+        )
         return cls(
             settings=settings,
             db=db,
@@ -116,6 +123,7 @@ class Services:
             queue=queue,
             worker=worker,
             sockets=sockets,
+            models=ModelService(db, installer, models_dir),
         )
 
     async def start(self, *, run_worker: bool = True) -> None:

@@ -17,6 +17,7 @@ from gesso.db.engine import Database
 from gesso.engine.registry import NodeRegistry
 from gesso.engine.worker import Worker as QueueWorker
 from gesso.images.service import ImageService
+from gesso.models.service import ModelService
 from gesso.queue.service import QueueService
 from gesso.services import Services
 from gesso.users.service import UserService
@@ -66,7 +67,12 @@ async def get_registry(services: ServicesDep) -> NodeRegistry:
     return services.registry
 
 
+async def get_models(services: ServicesDep) -> ModelService:
+    return services.models
+
+
 AppConfig = Annotated[Settings, Depends(get_settings)]
+Models = Annotated[ModelService, Depends(get_models)]
 Queue = Annotated[QueueService, Depends(get_queue)]
 Worker = Annotated[QueueWorker, Depends(get_worker)]
 Registry = Annotated[NodeRegistry, Depends(get_registry)]

@@ -18,6 +18,7 @@ from gesso.boards import router as boards_router
 from gesso.client_state import router as client_state_router
 from gesso.engine import router as nodes_router
 from gesso.images import router as images_router
+from gesso.models import router as models_router
 from gesso.queue import router as queue_router
 from gesso.users import router as users_router
 
@@ -41,6 +42,7 @@ PROTECTED_ROUTERS = (
     client_state_router.router,
     queue_router.router,
     nodes_router.router,
+    models_router.router,
 )
 # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
 MEDIA_ROUTERS = (images_router.media_router,)

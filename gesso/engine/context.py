@@ -6,7 +6,8 @@ owner's read and write rights, and `progress()` both reports and honours cancell
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,6 +38,41 @@ class NodeImages(Protocol):
     ) -> Any: ...
 
 
+@dataclass(frozen=True)
+class PreparedPipeline:
+    """A diffusers pipeline ready to call, with what it was made of (for the image's metadata).
+
+    `model`, `vae` and each LoRA's `model` are InvokeAI `ModelIdentifierField`s
+    ({key, hash, name, base, type}); `loras` is [{"model": ..., "weight": w}] as in InvokeAI's
+    metadata."""
+
+    pipe: Any
+    base: str
+    device: str
+    model: dict[str, Any]
+    vae: dict[str, Any] | None = None
+    loras: list[dict[str, Any]] = field(default_factory=list)
+
+
+class NodeModels(Protocol):
+    """What generation nodes may ask of the model manager (implemented in `gesso.models.loader`)."""
+
+    def load(self, model_key: str, **options: Any) -> Any: ...
+
+    def pipeline(
+        self,
+        model_key: str,
+        *,
+        mode: str,
+        scheduler: str,
+        vae: str | None = None,
+        loras: Sequence[tuple[str, float]] = (),
+    ) -> AbstractContextManager[PreparedPipeline]:
+        """The main model as a `mode` ("txt2img" | "img2img") pipeline with `scheduler`, the VAE
+        and the weighted LoRAs applied, for the duration of the `with` block."""
+        ...
+
+
 ProgressReporter = Callable[[float | None, str, Image.Image | None], None]
 
 
@@ -50,6 +86,7 @@ class NodeContext:
     images: NodeImages
     report_progress: ProgressReporter = field(repr=False)
     is_canceled: Callable[[], bool] = field(repr=False)
+    models: NodeModels | None = field(default=None, repr=False)
 
     def raise_if_canceled(self) -> None:
         if self.is_canceled():

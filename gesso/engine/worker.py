@@ -16,7 +16,7 @@ from typing import Any
 from PIL import Image
 
 from gesso.auth.actor import Actor
-from gesso.engine.context import Canceled, NodeContext, NodeImages
+from gesso.engine.context import Canceled, NodeContext, NodeImages, NodeModels
 from gesso.engine.executor import Execution, NodeFailed, execute
 from gesso.engine.graph import InvalidGraph, parse_graph
 from gesso.engine.registry import BaseOutput, NodeRegistry
@@ -38,6 +38,7 @@ class Worker:
         images: NodeImages,
         users: UserService,
         *,
+        models: NodeModels | None = None,
         queue_id: str = "default",
         idle_poll_seconds: float = 2.0,
     ) -> None:
@@ -45,6 +46,7 @@ class Worker:
         self._registry = registry
         self._images = images
         self._users = users
+        self._models = models
         self._queue_id = queue_id
         self._idle_poll = idle_poll_seconds
         self._wake = threading.Event()
@@ -156,6 +158,7 @@ class Worker:
                 images=self._images,
                 report_progress=report,
                 is_canceled=canceled,
+                models=self._models,
             )
 
         try:

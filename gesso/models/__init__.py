@@ -1,0 +1,1 @@
+"""Models: records of installed models, probing, installation (local path or URL), loading."""

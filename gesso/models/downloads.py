@@ -1,0 +1,195 @@
+"""Streamed model downloads with an SSRF guard.
+
+Every URL, the first and each redirect target, is resolved and refused when any address it
+resolves to is loopback, private, link-local, multicast, reserved or unspecified (IPv4-mapped
+IPv6 addresses are unwrapped first), unless `allow_private_download_urls` is set. Redirects are
+followed by hand so each hop is checked, and the connection itself goes to an address checked
+at connect time, so a DNS answer that changes between check and connect (rebinding) cannot
+slip through. A failed or canceled download leaves no partial file: the next attempt restarts
+cleanly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from gesso.errors import InvalidInput
+
+MAX_REDIRECTS = 5
+CHUNK_BYTES = 1024 * 1024
+ProgressCallback = Callable[[int, int], None]
+
+
+class DownloadRefused(InvalidInput):
+    """The URL is not allowed (scheme, or an address the SSRF guard refuses)."""
+
+
+class DownloadFailed(Exception):
+    pass
+
+
+class DownloadCanceled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    path: Path
+    size: int
+    sha256: str
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise DownloadRefused(f"Only http and https URLs can be downloaded, not {parts.scheme or 'none'!r}")
+    if not parts.hostname:
+        raise DownloadRefused("The URL has no host")
+    if not allow_private:
+        checked_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+
+
+def checked_address(host: str, port: int) -> str:
+    """Resolve `host` and return an address to connect to, refusing if any address is unsafe."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise DownloadRefused(f"Cannot resolve {host}: {exc.strerror}") from None
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    for address in addresses:
+        reason = _refusal(address)
+        if reason:
+            raise DownloadRefused(
+                f"{host} resolves to {address}, a {reason} address; downloads from such addresses "
+                "are refused (set allow_private_download_urls: true to allow them)"
+            )
+    return str(addresses[0])
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Connects only to addresses that pass the guard, resolved at connect time."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        return self._inner.connect_tcp(
+            checked_address(host, port), port, timeout, local_address, socket_options
+        )
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise DownloadRefused("Unix sockets are not a download source")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _transport(allow_private: bool) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    if not allow_private:
+        # httpx has no public hook for the network backend; its pool is built the same way.
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=_GuardedBackend()
+        )
+    return transport
+
+
+def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    checks = (
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("unspecified", address.is_unspecified),
+        ("private", address.is_private),
+        ("reserved", address.is_reserved),
+    )
+    return next((name for name, hit in checks if hit), None)
+
+
+def filename_for(url: str, response: httpx.Response) -> str:
+    disposition = response.headers.get("content-disposition", "")
+    if "filename=" in disposition:
+        name = disposition.split("filename=", 1)[1].strip().strip('"').strip("'")
+    else:
+        name = unquote(urlsplit(str(response.url)).path.rsplit("/", 1)[-1])
+    name = Path(name).name
+    return name if name and name not in (".", "..") else "model.safetensors"
+
+
+def download(
+    url: str,
+    folder: Path,
+    *,
+    allow_private: bool,
+    progress: ProgressCallback,
+    cancel: threading.Event,
+    expected_sha256: str | None = None,
+    timeout: float = 30.0,
+) -> Downloaded:
+    folder.mkdir(parents=True, exist_ok=True)
+    current = url
+    with httpx.Client(follow_redirects=False, timeout=timeout, transport=_transport(allow_private)) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current, allow_private=allow_private)
+            with client.stream("GET", current) as response:
+                if response.is_redirect:
+                    current = urljoin(current, response.headers.get("location", ""))
+                    continue
+                if response.status_code != 200:
+                    raise DownloadFailed(f"{urlsplit(current).hostname} answered HTTP {response.status_code}")
+                target = folder / filename_for(current, response)
+                return _save(response, target, progress, cancel, expected_sha256)
+    raise DownloadFailed(f"More than {MAX_REDIRECTS} redirects")
+
+
+def _save(
+    response: httpx.Response,
+    target: Path,
+    progress: ProgressCallback,
+    cancel: threading.Event,
+    expected_sha256: str | None,
+) -> Downloaded:
+    total = int(response.headers.get("content-length") or 0)
+    partial = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        with partial.open("wb") as handle:
+            for chunk in response.iter_bytes(CHUNK_BYTES):
+                if cancel.is_set():
+                    raise DownloadCanceled()
+                handle.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                progress(received, total)
+        if total and received != total:
+            raise DownloadFailed(f"Download incomplete: got {received} of {total} bytes")
+        if expected_sha256 and digest.hexdigest() != expected_sha256.lower():
+            raise DownloadFailed("The downloaded file does not match the expected SHA-256")
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return Downloaded(path=target, size=received, sha256=digest.hexdigest())

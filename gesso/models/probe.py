@@ -1,0 +1,171 @@
+"""Identify a model on disk (base, type, format) from its configs and tensor names and shapes.
+
+Nothing here executes code from the model: diffusers folders are read through their JSON
+configs, single files through the safetensors header (names and shapes only, no tensor data).
+Pickle-based formats (`.ckpt`, `.bin`, `.pt`, `.pth`) are refused outright, because loading
+them can run arbitrary code; convert them to `.safetensors` first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gesso.errors import InvalidInput
+
+PICKLE_SUFFIXES = {".ckpt", ".bin", ".pt", ".pth", ".pkl"}
+MAX_HEADER_BYTES = 100 * 1024 * 1024
+# Cross-attention width of the UNet tells SD versions apart: 768 (CLIP-L) for SD 1.x,
+# 1024 (OpenCLIP-H) for SD 2.x, 2048 (CLIP-L + bigG) for SDXL.
+CONTEXT_TO_BASE = {768: "sd-1", 1024: "sd-2", 2048: "sdxl"}
+PIPELINE_BASES = {
+    "StableDiffusionPipeline": None,  # sd-1 or sd-2: decided by the UNet's cross_attention_dim
+    "StableDiffusionImg2ImgPipeline": None,
+    "StableDiffusionXLPipeline": "sdxl",
+    "StableDiffusionXLImg2ImgPipeline": "sdxl",
+}
+
+
+class UnidentifiedModel(InvalidInput):
+    """The model could not be identified; the message says why."""
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    base: str
+    type: str
+    format: str
+    name: str
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def probe(path: Path) -> ProbeResult:
+    if not path.exists():
+        raise UnidentifiedModel(f"No file or folder at {path}")
+    if path.is_dir():
+        return _probe_folder(path)
+    if path.suffix.lower() in PICKLE_SUFFIXES:
+        raise UnidentifiedModel(
+            f"{path.name}: pickle-based checkpoints ({', '.join(sorted(PICKLE_SUFFIXES))}) are refused "
+            "because loading them can execute code; convert the model to .safetensors"
+        )
+    if path.suffix.lower() != ".safetensors":
+        raise UnidentifiedModel(
+            f"{path.name}: not a model file (expected a .safetensors file or a diffusers folder)"
+        )
+    return _probe_safetensors(path)
+
+
+# -- diffusers folders -----------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UnidentifiedModel(f"Cannot read {path.name}: {exc}") from None
+    if not isinstance(value, dict):
+        raise UnidentifiedModel(f"{path.name} is not a JSON object")
+    return value
+
+
+def _probe_folder(path: Path) -> ProbeResult:
+    index = path / "model_index.json"
+    if index.is_file():
+        pipeline = str(_read_json(index).get("_class_name", ""))
+        if pipeline not in PIPELINE_BASES:
+            raise UnidentifiedModel(
+                f"Unsupported diffusers pipeline {pipeline!r} (supported: SD 1.x, SD 2.x, SDXL)"
+            )
+        base = PIPELINE_BASES[pipeline] or _base_from_unet(path / "unet" / "config.json")
+        if not any(path.glob("unet/*.safetensors")):
+            raise UnidentifiedModel(
+                "The diffusers folder has no .safetensors UNet weights (pickled .bin is refused)"
+            )
+        return ProbeResult(base=base, type="main", format="diffusers", name=path.name)
+    config = path / "config.json"
+    if config.is_file() and _read_json(config).get("_class_name") == "AutoencoderKL":
+        scaling = float(_read_json(config).get("scaling_factor", 0.18215))
+        return ProbeResult(
+            base="sdxl" if abs(scaling - 0.13025) < 1e-4 else "sd-1",
+            type="vae",
+            format="diffusers",
+            name=path.name,
+        )
+    raise UnidentifiedModel(f"{path.name}: a folder without model_index.json or a VAE config.json")
+
+
+def _base_from_unet(config_path: Path) -> str:
+    width = _read_json(config_path).get("cross_attention_dim")
+    if isinstance(width, list):
+        width = width[0]
+    if width not in CONTEXT_TO_BASE:
+        raise UnidentifiedModel(f"UNet cross_attention_dim {width!r} matches no supported base model")
+    return CONTEXT_TO_BASE[width]
+
+
+# -- single safetensors files -------------------------------------------------------------------
+
+
+def read_safetensors_header(path: Path) -> dict[str, Any]:
+    """Tensor names, dtypes and shapes from the JSON header; no tensor data is read."""
+    with path.open("rb") as handle:
+        raw_length = handle.read(8)
+        if len(raw_length) != 8:
+            raise UnidentifiedModel(f"{path.name}: too short to be a safetensors file")
+        (length,) = struct.unpack("<Q", raw_length)
+        if length > MAX_HEADER_BYTES:
+            raise UnidentifiedModel(f"{path.name}: header of {length} bytes is not plausible")
+        try:
+            header = json.loads(handle.read(length))
+        except ValueError:
+            raise UnidentifiedModel(f"{path.name}: the safetensors header is not valid JSON") from None
+    if not isinstance(header, dict):
+        raise UnidentifiedModel(f"{path.name}: the safetensors header is not an object")
+    header.pop("__metadata__", None)
+    return {k: v for k, v in header.items() if isinstance(v, dict) and isinstance(v.get("shape"), list)}
+
+
+def _probe_safetensors(path: Path) -> ProbeResult:
+    tensors = read_safetensors_header(path)
+    keys = list(tensors)
+    name = path.stem
+    if any(k.startswith("model.diffusion_model.") for k in keys):
+        return ProbeResult(base=_checkpoint_base(tensors), type="main", format="checkpoint", name=name)
+    if any(k.startswith(("lora_unet_", "lora_te")) or ".lora_down." in k or ".lora_A." in k for k in keys):
+        return ProbeResult(base=_lora_base(tensors), type="lora", format="lycoris", name=name)
+    if any(k.startswith("encoder.conv_in") for k in keys) and any(
+        k.startswith("decoder.conv_in") for k in keys
+    ):
+        base = "sdxl" if re.search(r"xl", name, re.IGNORECASE) else "sd-1"
+        return ProbeResult(base=base, type="vae", format="checkpoint", name=name)
+    raise UnidentifiedModel(
+        f"{path.name}: its tensors match no supported model (SD main checkpoint, VAE or LoRA)"
+    )
+
+
+def _checkpoint_base(tensors: dict[str, Any]) -> str:
+    if any(k.startswith("conditioner.embedders.1.") for k in tensors):
+        return "sdxl"
+    for key, info in tensors.items():
+        if key.startswith("model.diffusion_model.") and key.endswith("attn2.to_k.weight"):
+            width = int(info["shape"][-1])
+            if width in CONTEXT_TO_BASE:
+                return CONTEXT_TO_BASE[width]
+            raise UnidentifiedModel(f"Cross-attention width {width} matches no supported base model")
+    raise UnidentifiedModel("The checkpoint has no cross-attention layers to tell its base model from")
+
+
+def _lora_base(tensors: dict[str, Any]) -> str:
+    if any(k.startswith("lora_te2_") or ".text_encoder_2." in k for k in tensors):
+        return "sdxl"
+    for key, info in tensors.items():
+        if ("attn2_to_k" in key or "attn2.to_k" in key) and ("lora_down" in key or "lora_A" in key):
+            width = int(info["shape"][-1])
+            if width in CONTEXT_TO_BASE:
+                return CONTEXT_TO_BASE[width]
+    raise UnidentifiedModel("The LoRA has no cross-attention weights to tell its base model from")

@@ -1,0 +1,103 @@
+"""`/api/v2/models`: anyone may list and read; every change is for administrators (403 for
+others, 401 anonymous in multi-user mode)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from gesso.api.deps import Models
+from gesso.auth.deps import AdminUser, CurrentUser
+from gesso.models.schemas import (
+    BaseModelType,
+    FoundModel,
+    ModelConfig,
+    ModelFormat,
+    ModelInstallJob,
+    ModelRecordChanges,
+    ModelsList,
+    ModelType,
+)
+
+router = APIRouter(prefix="/v2/models", tags=["model_manager"])
+
+
+@router.get("/", response_model=ModelsList, name="list_model_records")
+def list_model_records(
+    actor: CurrentUser,
+    models: Models,
+    base_models: Annotated[list[BaseModelType] | None, Query()] = None,
+    model_type: ModelType | None = None,
+    model_name: str | None = None,
+    model_format: ModelFormat | None = None,
+) -> ModelsList:
+    records = models.list_models(
+        base_models=base_models, model_type=model_type, model_name=model_name, model_format=model_format
+    )
+    return ModelsList(models=[ModelConfig.from_record(r) for r in records])
+
+
+@router.get("/get_by_attrs", response_model=ModelConfig, name="get_model_records_by_attrs")
+def get_model_records_by_attrs(
+    actor: CurrentUser, models: Models, name: str, type: ModelType, base: BaseModelType
+) -> ModelConfig:
+    return ModelConfig.from_record(models.get_by_attrs(name, type, base))
+
+
+@router.get("/scan_folder", response_model=list[FoundModel], name="scan_for_models")
+def scan_for_models(admin: AdminUser, models: Models, scan_path: str) -> list[FoundModel]:
+    return models.scan_folder(scan_path)
+
+
+@router.get("/i/{key}", response_model=ModelConfig, name="get_model_record")
+def get_model_record(key: str, actor: CurrentUser, models: Models) -> ModelConfig:
+    return ModelConfig.from_record(models.get_model(key))
+
+
+@router.patch("/i/{key}", response_model=ModelConfig, name="update_model_record")
+def update_model_record(
+    key: str, changes: ModelRecordChanges, admin: AdminUser, models: Models
+) -> ModelConfig:
+    values = changes.model_dump(exclude_unset=True, mode="json")
+    return ModelConfig.from_record(models.update_model(key, values))
+
+
+@router.delete("/i/{key}", status_code=204, response_class=Response, name="delete_model")
+def delete_model(key: str, admin: AdminUser, models: Models) -> Response:
+    models.delete_model(key)
+    return Response(status_code=204)
+
+
+@router.post("/install", response_model=ModelInstallJob, status_code=201, name="install_model")
+def install_model(
+    admin: AdminUser,
+    models: Models,
+    source: Annotated[str, Query(min_length=1, max_length=4096)],
+    inplace: bool = False,
+    sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
+    config: Annotated[ModelRecordChanges | None, Body()] = None,
+) -> ModelInstallJob:
+    values = config.model_dump(exclude_unset=True, mode="json") if config else {}
+    return models.installer.start(source, inplace=inplace, config=values, sha256=sha256)
+
+
+@router.get("/install", response_model=list[ModelInstallJob], name="list_model_installs")
+def list_model_installs(admin: AdminUser, models: Models) -> list[ModelInstallJob]:
+    return models.installer.list()
+
+
+@router.delete("/install", status_code=204, response_class=Response, name="prune_model_install_jobs")
+def prune_model_install_jobs(admin: AdminUser, models: Models) -> Response:
+    models.installer.prune()
+    return Response(status_code=204)
+
+
+@router.get("/install/{id}", response_model=ModelInstallJob, name="get_model_install_job")
+def get_model_install_job(id: int, admin: AdminUser, models: Models) -> ModelInstallJob:
+    return models.installer.get(id)
+
+
+@router.delete("/install/{id}", status_code=201, response_model=None, name="cancel_model_install_job")
+def cancel_model_install_job(id: int, admin: AdminUser, models: Models) -> None:
+    models.installer.cancel(id)

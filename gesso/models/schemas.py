@@ -1,0 +1,125 @@
+"""Wire models for `/api/v2/models` (InvokeAI's field names: config, changes, install jobs)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gesso.models.store import ModelRecord
+
+BaseModelType = Literal["any", "sd-1", "sd-2", "sdxl", "sdxl-refiner"]
+ModelType = Literal["main", "vae", "lora"]
+ModelFormat = Literal["diffusers", "checkpoint", "lycoris"]
+InstallStatus = Literal[
+    "waiting", "downloading", "downloads_done", "running", "completed", "error", "cancelled"
+]
+
+
+class MainModelDefaultSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vae: str | None = None
+    vae_precision: Literal["fp16", "fp32"] | None = None
+    scheduler: str | None = Field(default=None, max_length=32)
+    steps: int | None = Field(default=None, gt=0, le=500)
+    cfg_scale: float | None = Field(default=None, ge=1, le=50)
+    cfg_rescale_multiplier: float | None = Field(default=None, ge=0, lt=1)
+    width: int | None = Field(default=None, ge=64, le=8192, multiple_of=8)
+    height: int | None = Field(default=None, ge=64, le=8192, multiple_of=8)
+    guidance: float | None = Field(default=None, ge=1)
+
+
+class ModelConfig(BaseModel):
+    """One installed model (InvokeAI's AnyModelConfig fields for SD main, VAE and LoRA)."""
+
+    key: str
+    hash: str
+    path: str
+    file_size: int
+    name: str
+    description: str | None = None
+    source: str
+    source_type: Literal["path", "url"]
+    source_api_response: str | None = None
+    cover_image: str | None = None
+    base: str
+    type: str
+    format: str
+    default_settings: dict[str, Any] | None = None
+    trigger_phrases: list[str] | None = None
+    variant: str | None = None
+    prediction_type: str | None = None
+    repo_variant: str | None = None
+    config_path: str | None = None
+
+    @classmethod
+    def from_record(cls, record: ModelRecord) -> ModelConfig:
+        extra = record.config
+        return cls(
+            key=record.key,
+            hash=record.hash,
+            path=record.path,
+            file_size=record.file_size,
+            name=record.name,
+            description=record.description,
+            source=record.source,
+            source_type=record.source_type,
+            base=record.base,
+            type=record.type,
+            format=record.format,
+            default_settings=record.default_settings,
+            trigger_phrases=extra.get("trigger_phrases"),
+            variant=extra.get("variant"),
+            prediction_type=extra.get("prediction_type"),
+            repo_variant=extra.get("repo_variant"),
+            config_path=extra.get("config_path"),
+        )
+
+
+class ModelsList(BaseModel):
+    models: list[ModelConfig]
+
+
+class ModelRecordChanges(BaseModel):
+    """PATCH body and install `config`: only the fields that are set are applied."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=256)
+    description: str | None = Field(default=None, max_length=10_000)
+    base: BaseModelType | None = None
+    type: ModelType | None = None
+    default_settings: MainModelDefaultSettings | None = None
+    trigger_phrases: list[str] | None = Field(default=None, max_length=100)
+    variant: Literal["normal", "inpaint", "depth"] | None = None
+    prediction_type: Literal["epsilon", "v_prediction", "sample"] | None = None
+
+
+class FoundModel(BaseModel):
+    path: str
+    is_installed: bool
+
+
+class ModelSource(BaseModel):
+    type: Literal["local", "url"]
+    path: str | None = None
+    url: str | None = None
+    inplace: bool | None = None
+
+
+class ModelInstallJob(BaseModel):
+    id: int
+    status: InstallStatus
+    error_reason: str | None = None
+    error: str | None = None
+    error_traceback: str | None = None
+    config_in: dict[str, Any] = Field(default_factory=dict)
+    config_out: ModelConfig | None = None
+    inplace: bool = False
+    source: ModelSource
+    local_path: str | None = None
+    bytes: int = 0
+    total_bytes: int = 0
+    source_metadata: dict[str, Any] | None = None
+    download_parts: list[dict[str, Any]] = Field(default_factory=list)

@@ -1,0 +1,136 @@
+"""Model records: anyone may read them; every change goes through here and is for
+administrators only (checked by the router's `AdminUser`; in single-user mode the synthetic
+admin passes)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gesso.db.engine import Database
+from gesso.errors import InvalidInput, NotFound
+from gesso.models import store
+from gesso.models.installer import ModelInstaller
+from gesso.models.schemas import FoundModel
+from gesso.models.store import ModelRecord
+
+logger = logging.getLogger(__name__)
+
+SCAN_MAX_ENTRIES = 5000
+
+
+class ModelNotFound(NotFound):
+    def __init__(self, detail: str = "model not found") -> None:
+        super().__init__(detail)
+
+
+class ModelService:
+    def __init__(self, db: Database, installer: ModelInstaller, models_dir: Path) -> None:
+        self._db = db
+        self.installer = installer
+        self.models_dir = models_dir
+        self._forget: list[Callable[[str], None]] = []
+
+    def on_forget(self, listener: Callable[[str], None]) -> None:
+        """Called with a model key when its files change or go away (the loader drops its cache)."""
+        self._forget.append(listener)
+
+    def list_models(self, **filters: Any) -> list[ModelRecord]:
+        with self._db.read() as conn:
+            return store.list_models(conn, **filters)
+
+    def get_model(self, key: str) -> ModelRecord:
+        with self._db.read() as conn:
+            record = store.get_model(conn, key)
+        if record is None:
+            raise ModelNotFound()
+        return record
+
+    def get_by_attrs(self, name: str, model_type: str, base: str) -> ModelRecord:
+        found = [r for r in self.list_models(model_name=name, model_type=model_type) if r.base == base]
+        if not found:
+            raise ModelNotFound("No model found with these attributes")
+        return found[0]
+
+    def update_model(self, key: str, changes: dict[str, Any]) -> ModelRecord:
+        with self._db.write() as conn:
+            record = store.get_model(conn, key)
+            if record is None:
+                raise ModelNotFound()
+            column_changes = {
+                k: v for k, v in changes.items() if k in ("name", "description", "base", "type")
+            }
+            extra = {
+                k: v for k, v in changes.items() if k in ("trigger_phrases", "variant", "prediction_type")
+            }
+            if "default_settings" in changes:
+                column_changes["default_settings"] = changes["default_settings"]
+            if extra:
+                column_changes["config"] = json.dumps({**record.config, **extra})
+            if column_changes:
+                store.update_model(conn, key, **column_changes)
+            updated = store.get_model(conn, key)
+        assert updated is not None
+        for listener in self._forget:
+            listener(key)
+        return updated
+
+    def delete_model(self, key: str) -> None:
+        """Unregister; files placed under `models_dir` by an install are deleted (a link made
+        by an in-place install is removed, never what it points to)."""
+        record = self.get_model(key)
+        with self._db.write() as conn:
+            store.delete_model(conn, key)
+        for listener in self._forget:
+            listener(key)
+        path = record.resolved_path(self.models_dir)
+        if not _inside(path, self.models_dir):
+            return
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        logger.info("Deleted model %s", record.name)
+
+    def scan_folder(self, scan_path: str) -> list[FoundModel]:
+        folder = Path(scan_path).expanduser()
+        if not folder.is_absolute() or not folder.is_dir():
+            raise InvalidInput(f"The search path '{scan_path}' could not be scanned")
+        installed = {str(r.resolved_path(self.models_dir).resolve()) for r in self.list_models()}
+        installed |= {r.source for r in self.list_models()}
+        found: list[FoundModel] = []
+        for count, candidate in enumerate(_candidates(folder)):
+            if count >= SCAN_MAX_ENTRIES:
+                break
+            resolved = str(candidate.resolve())
+            is_installed = resolved in installed or str(candidate) in installed
+            found.append(FoundModel(path=str(candidate), is_installed=is_installed))
+        return found
+
+
+def _candidates(folder: Path) -> list[Path]:
+    """Model folders (with model_index.json or config.json; not descended into) and loose
+    .safetensors files."""
+    results: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        if here != folder and {"model_index.json", "config.json"} & set(filenames):
+            results.append(here)
+            dirnames.clear()
+            continue
+        dirnames.sort()
+        results += [here / name for name in sorted(filenames) if name.lower().endswith(".safetensors")]
+    return results
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.parent.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
