@@ -139,6 +139,11 @@ def retry_items_by_id(
     return RetryItemsResult(queue_id=queue_id, retried_item_ids=queue.retry_items(actor, queue_id, item_ids))
 
 
+@router.delete("/{queue_id}/d/{destination}", response_model=DeletedResult, name="delete_by_destination")
+def delete_by_destination(queue_id: str, destination: str, actor: CurrentUser, queue: Queue) -> DeletedResult:
+    return DeletedResult(deleted=queue.delete_destination(actor, queue_id, destination))
+
+
 @router.put("/{queue_id}/clear", response_model=DeletedResult, name="clear")
 def clear(queue_id: str, actor: CurrentUser, queue: Queue) -> DeletedResult:
     return DeletedResult(deleted=queue.clear(actor, queue_id))

@@ -261,6 +261,10 @@ class QueueService:
         with self._db.write() as conn:
             return store.delete_ids(conn, ids)
 
+    def delete_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
+        self.cancel_destination(actor, queue_id, destination)
+        return self._delete_where(actor, queue_id, sq.c.destination == destination)
+
     def prune(self, actor: Actor, queue_id: str) -> int:
         return self._delete_where(actor, queue_id, sq.c.status.in_(store.TERMINAL))
 
