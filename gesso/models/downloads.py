@@ -27,7 +27,7 @@ import httpx
 from gesso.errors import InvalidInput
 
 MAX_REDIRECTS = 5
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 64 * 1024  # small enough that a cancel is noticed promptly on a slow server
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -125,7 +125,10 @@ def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | No
         ("private", address.is_private),
         ("reserved", address.is_reserved),
     )
-    return next((name for name, hit in checks if hit), None)
+    named = next((name for name, hit in checks if hit), None)
+    # Anything else that is not globally routable (e.g. carrier-grade NAT 100.64.0.0/10, where
+    # some clouds keep their metadata service) is refused too.
+    return named or (None if address.is_global else "non-public")
 
 
 def filename_for(url: str, response: httpx.Response) -> str:
@@ -149,6 +152,23 @@ def download(
     timeout: float = 30.0,
 ) -> Downloaded:
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _fetch(url, folder, allow_private, progress, cancel, expected_sha256, timeout)
+    except httpx.HTTPError as exc:
+        if cancel.is_set():
+            raise DownloadCanceled() from None
+        raise DownloadFailed(f"Download incomplete: {exc}") from None
+
+
+def _fetch(
+    url: str,
+    folder: Path,
+    allow_private: bool,
+    progress: ProgressCallback,
+    cancel: threading.Event,
+    expected_sha256: str | None,
+    timeout: float,
+) -> Downloaded:
     current = url
     with httpx.Client(follow_redirects=False, timeout=timeout, transport=_transport(allow_private)) as client:
         for _ in range(MAX_REDIRECTS + 1):

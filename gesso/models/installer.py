@@ -57,6 +57,9 @@ class ModelInstaller:
         self._cancel: dict[int, threading.Event] = {}
         self._threads: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
+        # Serialises "is this content installed? → place files → register", so two jobs with the
+        # same content cannot both pass the duplicate check.
+        self._register_lock = threading.Lock()
         self._next_id = 1
 
     # -- API side --------------------------------------------------------------------------
@@ -67,6 +70,9 @@ class ModelInstaller:
         """Check the source now (clear 4xx for bad ones) and run the job in the background."""
         if source.startswith(("http://", "https://")):
             check_url(source, allow_private=self._allow_private)
+        elif sha256 is not None:
+            raise InvalidInput("sha256 checks a download; it does not apply to a local path")
+        if source.startswith(("http://", "https://")):
             job_source = ModelSource(type="url", url=source)
         else:
             path = Path(source).expanduser()
@@ -195,30 +201,32 @@ class ModelInstaller:
     def _install(self, job: ModelInstallJob, path: Path, cancel: threading.Event) -> ModelRecord:
         found = probe(path)
         content_hash, size = self._hash(job.id, path, cancel)
-        with self._db.read() as conn:
-            if store.find_by_hash(conn, content_hash) is not None:
-                raise DuplicateModel(f"{found.name} is already installed (same content)")
-        destination = self._place(
-            path, found, inplace=job.inplace and job.source.type == "local", cancel=cancel
-        )
-        try:
-            record = _record_for(job, found, destination, self.models_dir, content_hash, size)
-            with self._db.write() as conn:
-                store.insert_model(conn, record)
-        except BaseException:
-            _remove(destination)
-            raise
+        with self._register_lock:
+            with self._db.read() as conn:
+                if store.find_by_hash(conn, content_hash) is not None:
+                    raise DuplicateModel(f"{found.name} is already installed (same content)")
+            inplace = job.inplace and job.source.type == "local"
+            destination = self._place(path, found, inplace=inplace, cancel=cancel)
+            try:
+                record = _record_for(job, found, destination, self.models_dir, content_hash, size)
+                with self._db.write() as conn:
+                    store.insert_model(conn, record)
+            except BaseException:
+                _remove(destination)
+                raise
         return record
 
     def _hash(self, job_id: int, path: Path, cancel: threading.Event) -> tuple[str, int]:
-        """SHA-256 over every file (sorted by relative path, names included), with progress."""
+        """SHA-256 of the content, with progress: a single file's bytes alone; for a folder, every
+        file sorted by relative path, the path mixed in (the layout is part of the model)."""
         files = sorted(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file())
         total = sum(f.stat().st_size for f in files)
         self._update(job_id, bytes=0, total_bytes=total)
         digest = hashlib.sha256()
         done = 0
         for file in files:
-            digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
+            if path.is_dir():
+                digest.update(str(file.relative_to(path)).encode())
             with file.open("rb") as handle:
                 while chunk := handle.read(HASH_CHUNK):
                     if cancel.is_set():

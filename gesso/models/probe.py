@@ -89,7 +89,9 @@ def _probe_folder(path: Path) -> ProbeResult:
         return ProbeResult(base=base, type="main", format="diffusers", name=path.name)
     config = path / "config.json"
     if config.is_file() and _read_json(config).get("_class_name") == "AutoencoderKL":
-        scaling = float(_read_json(config).get("scaling_factor", 0.18215))
+        if not any(path.glob("*.safetensors")):
+            raise UnidentifiedModel("The VAE folder has no .safetensors weights (pickled .bin is refused)")
+        scaling = _number(_read_json(config).get("scaling_factor", 0.18215), "scaling_factor")
         return ProbeResult(
             base="sdxl" if abs(scaling - 0.13025) < 1e-4 else "sd-1",
             type="vae",
@@ -99,10 +101,23 @@ def _probe_folder(path: Path) -> ProbeResult:
     raise UnidentifiedModel(f"{path.name}: a folder without model_index.json or a VAE config.json")
 
 
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UnidentifiedModel(f"{name} in the model config is not a number")
+    return float(value)
+
+
+def _last_dim(info: dict[str, Any]) -> int:
+    shape = info.get("shape") or []
+    if not shape or not isinstance(shape[-1], int):
+        raise UnidentifiedModel("A tensor in the file has no usable shape")
+    return int(shape[-1])
+
+
 def _base_from_unet(config_path: Path) -> str:
     width = _read_json(config_path).get("cross_attention_dim")
     if isinstance(width, list):
-        width = width[0]
+        width = width[0] if width else None
     if width not in CONTEXT_TO_BASE:
         raise UnidentifiedModel(f"UNet cross_attention_dim {width!r} matches no supported base model")
     return CONTEXT_TO_BASE[width]
@@ -153,7 +168,7 @@ def _checkpoint_base(tensors: dict[str, Any]) -> str:
         return "sdxl"
     for key, info in tensors.items():
         if key.startswith("model.diffusion_model.") and key.endswith("attn2.to_k.weight"):
-            width = int(info["shape"][-1])
+            width = _last_dim(info)
             if width in CONTEXT_TO_BASE:
                 return CONTEXT_TO_BASE[width]
             raise UnidentifiedModel(f"Cross-attention width {width} matches no supported base model")
@@ -165,7 +180,7 @@ def _lora_base(tensors: dict[str, Any]) -> str:
         return "sdxl"
     for key, info in tensors.items():
         if ("attn2_to_k" in key or "attn2.to_k" in key) and ("lora_down" in key or "lora_A" in key):
-            width = int(info["shape"][-1])
+            width = _last_dim(info)
             if width in CONTEXT_TO_BASE:
                 return CONTEXT_TO_BASE[width]
     raise UnidentifiedModel("The LoRA has no cross-attention weights to tell its base model from")

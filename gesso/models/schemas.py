@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gesso.models.schedulers import SchedulerName
 from gesso.models.store import ModelRecord
 
 BaseModelType = Literal["any", "sd-1", "sd-2", "sdxl", "sdxl-refiner"]
@@ -21,7 +22,7 @@ class MainModelDefaultSettings(BaseModel):
 
     vae: str | None = None
     vae_precision: Literal["fp16", "fp32"] | None = None
-    scheduler: str | None = Field(default=None, max_length=32)
+    scheduler: SchedulerName | None = None
     steps: int | None = Field(default=None, gt=0, le=500)
     cfg_scale: float | None = Field(default=None, ge=1, le=50)
     cfg_rescale_multiplier: float | None = Field(default=None, ge=0, lt=1)

@@ -4,11 +4,12 @@ admin passes)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,28 +105,24 @@ class ModelService:
         installed = {str(r.resolved_path(self.models_dir).resolve()) for r in self.list_models()}
         installed |= {r.source for r in self.list_models()}
         found: list[FoundModel] = []
-        for count, candidate in enumerate(_candidates(folder)):
-            if count >= SCAN_MAX_ENTRIES:
-                break
+        for candidate in itertools.islice(_candidates(folder), SCAN_MAX_ENTRIES):
             resolved = str(candidate.resolve())
             is_installed = resolved in installed or str(candidate) in installed
             found.append(FoundModel(path=str(candidate), is_installed=is_installed))
         return found
 
 
-def _candidates(folder: Path) -> list[Path]:
+def _candidates(folder: Path) -> Iterator[Path]:
     """Model folders (with model_index.json or config.json; not descended into) and loose
-    .safetensors files."""
-    results: list[Path] = []
+    .safetensors files, lazily, so a scan of a huge tree stops at the limit."""
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         if here != folder and {"model_index.json", "config.json"} & set(filenames):
-            results.append(here)
             dirnames.clear()
+            yield here
             continue
         dirnames.sort()
-        results += [here / name for name in sorted(filenames) if name.lower().endswith(".safetensors")]
-    return results
+        yield from (here / name for name in sorted(filenames) if name.lower().endswith(".safetensors"))
 
 
 def _inside(path: Path, folder: Path) -> bool:
