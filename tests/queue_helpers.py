@@ -142,6 +142,12 @@ def sql(root: Path, statement: str, *params: Any) -> None:
     """Change rows behind the server's back (to stage a running or failed item deterministically)."""
     with closing(sqlite3.connect(db_path(root), timeout=10)) as conn, conn:
         conn.execute(statement, params)
+        # Keep the queue's running totals true to the rows, as the server's own writes do.
+        conn.execute("DELETE FROM session_queue_counts")
+        conn.execute(
+            "INSERT INTO session_queue_counts (queue_id, status, n) "
+            "SELECT queue_id, status, COUNT(*) FROM session_queue GROUP BY queue_id, status"
+        )
 
 
 def mark_in_progress(root: Path, item_id: int) -> None:

@@ -181,7 +181,10 @@ class QueueService:
         with self._db.read() as conn:
             counts = store.count_by_status(conn, queue_id)
             current = store.current_item(conn, queue_id)
-            mine = store.count_by_status(conn, queue_id, sq.c.user_id == actor.user_id) if actor else None
+            live = sq.c.status.in_(("pending", "in_progress"))
+            mine = (
+                store.count_by_status(conn, queue_id, live, sq.c.user_id == actor.user_id) if actor else None
+            )
         visible = (
             current is not None and actor is not None and (actor.is_admin or current.user_id == actor.user_id)
         )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.db.metadata import utcnow
-from gesso.queue.tables import queue_turns, session_queue
+from gesso.queue.tables import queue_turns, session_queue, session_queue_counts
 from gesso.users.tables import users
 
 sq = session_queue
@@ -64,7 +64,36 @@ def insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     result = conn.execute(sa.insert(sq).returning(sq.c.item_id), list(rows))
-    return sorted(row.item_id for row in result)
+    ids = sorted(row.item_id for row in result)
+    per_queue: dict[str, int] = {}
+    for row in rows:
+        per_queue[row["queue_id"]] = per_queue.get(row["queue_id"], 0) + 1
+    for queue_id, count in per_queue.items():
+        _adjust(conn, queue_id, "pending", count)
+    return ids
+
+
+def _adjust(conn: Connection, queue_id: str, status: str, delta: int) -> None:
+    """Move a running total; every change of a row's status or existence goes through here."""
+    if delta == 0:
+        return
+    counts = session_queue_counts
+    mine = sa.and_(counts.c.queue_id == queue_id, counts.c.status == status)
+    if conn.execute(sa.update(counts).where(mine).values(n=counts.c.n + delta)).rowcount == 0:
+        conn.execute(sa.insert(counts).values(queue_id=queue_id, status=status, n=delta))
+
+
+def _adjust_for(conn: Connection, item_ids: Sequence[int], new_status: str | None) -> None:
+    """Account for `item_ids` leaving their current status (and entering `new_status`)."""
+    moves = conn.execute(
+        sa.select(sq.c.queue_id, sq.c.status, sa.func.count())
+        .where(sq.c.item_id.in_(list(item_ids)))
+        .group_by(sq.c.queue_id, sq.c.status)
+    ).all()
+    for queue_id, status, count in moves:
+        _adjust(conn, queue_id, status, -int(count))
+        if new_status is not None:
+            _adjust(conn, queue_id, new_status, int(count))
 
 
 def get_item(conn: Connection, item_id: int) -> QueueItemRecord | None:
@@ -111,6 +140,17 @@ def item_ids(conn: Connection, queue_id: str, order_dir: str, owner_id: str | No
 
 
 def count_by_status(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> dict[str, int]:
+    """Counts per status. Unfiltered: the running totals (constant cost). Filtered (a batch, a
+    destination, a user's live items): an index range scan over just those rows."""
+    if not filters:
+        totals = conn.execute(
+            sa.select(session_queue_counts.c.status, session_queue_counts.c.n).where(
+                session_queue_counts.c.queue_id == queue_id
+            )
+        )
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update({row.status: int(row.n) for row in totals if row.status in counts})
+        return counts
     rows = conn.execute(
         sa.select(sq.c.status, sa.func.count())
         .where(sq.c.queue_id == queue_id, *filters)
@@ -205,10 +245,14 @@ def set_status(
     if session is not None:
         values["session"] = json.dumps(session)
     allowed = ("pending",) if status == "in_progress" else ("pending", "in_progress")
-    result = conn.execute(
-        sa.update(sq).where(sq.c.item_id == item_id, sq.c.status.in_(allowed)).values(**values)
-    )
-    return result.rowcount > 0
+    movable = sa.and_(sq.c.item_id == item_id, sq.c.status.in_(allowed))
+    before = conn.execute(sa.select(sq.c.queue_id, sq.c.status).where(movable)).first()
+    if before is None:
+        return False
+    conn.execute(sa.update(sq).where(movable).values(**values))
+    _adjust(conn, before.queue_id, before.status, -1)
+    _adjust(conn, before.queue_id, status, 1)
+    return True
 
 
 def save_session(conn: Connection, item_id: int, session: dict[str, Any]) -> None:
@@ -233,6 +277,7 @@ def cancel_ids(conn: Connection, item_ids: Sequence[int]) -> list[int]:
         )
         if live:
             now = utcnow()
+            _adjust_for(conn, live, "canceled")
             conn.execute(
                 sa.update(sq)
                 .where(sq.c.item_id.in_(live))
@@ -246,6 +291,7 @@ def delete_ids(conn: Connection, item_ids: Sequence[int]) -> int:
     deleted = 0
     for start in range(0, len(item_ids), 500):
         chunk = list(item_ids[start : start + 500])
+        _adjust_for(conn, chunk, None)
         deleted += conn.execute(sa.delete(sq).where(sq.c.item_id.in_(chunk))).rowcount
     return deleted
 

@@ -46,7 +46,22 @@ sa.Index(
     session_queue.c.item_id,
 )
 sa.Index("ix_session_queue_user_id", session_queue.c.user_id, session_queue.c.item_id)
-sa.Index("ix_session_queue_batch_id", session_queue.c.batch_id)
+sa.Index("ix_session_queue_batch_status", session_queue.c.batch_id, session_queue.c.status)
+sa.Index(
+    "ix_session_queue_destination",
+    session_queue.c.queue_id,
+    session_queue.c.destination,
+    session_queue.c.status,
+)
+
+# Running totals per (queue, status), kept in the same transactions as the rows (migration 0007).
+session_queue_counts = sa.Table(
+    "session_queue_counts",
+    metadata,
+    sa.Column("queue_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(16), primary_key=True),
+    sa.Column("n", sa.Integer(), nullable=False, server_default="0"),
+)
 
 queue_turns = sa.Table(
     "queue_turns",

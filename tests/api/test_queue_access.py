@@ -301,7 +301,7 @@ def test_anonymous_gets_401_on_every_queue_route(world: World) -> None:
     assert len(routes) >= 23  # 22 queue routes + /nodes
     body = {"batch": {"graph": add_graph()}, "item_ids": [1], "batch_ids": ["b"]}
     for method, path in routes:
-        url = path.format(queue_id="default", item_id=1, batch_id="b")
+        url = path.format(queue_id="default", item_id=1, batch_id="b", destination="d")
         response = world.client.request(method, url, params={"destination": "d"}, json=body)
         assert response.status_code == 401, (method, path, response.status_code)
 
