@@ -3,8 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ROOT ?= ./.gesso
+NPM ?= npm
+FRONTEND := frontend
+STUDIO_INDEX := gesso/web/index.html
+NODE_STAMP := $(FRONTEND)/node_modules/.installed
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/vite.config.ts \
+	$(FRONTEND)/tsconfig.json $(FRONTEND)/package.json -type f 2>/dev/null)
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean studio studio-check openapi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +23,38 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,gen]"
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(STUDIO_INDEX)
 	$(BIN)/gesso serve --root $(ROOT)
+
+# Web studio (frontend/ → gesso/web/): npm ci only when node_modules is missing or the lock
+# file changed; rebuilt when any frontend source is newer than the built index.html.
+$(NODE_STAMP): $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+$(STUDIO_INDEX): $(NODE_STAMP) $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && $(NPM) run build
+
+studio: $(STUDIO_INDEX)
+
+# Frontend lint gate (tsc, eslint with import boundaries) and Vitest.
+studio-check: $(NODE_STAMP)
+	cd $(FRONTEND) && $(NPM) run --silent lint
+	cd $(FRONTEND) && $(NPM) run --silent test
+
+# Regenerate frontend/openapi.json and src/api/schema.gen.ts from the app's schema.
+openapi: $(VENV)/.installed $(NODE_STAMP)
+	$(BIN)/python -c "import json, tempfile; from gesso.app import create_app; from gesso.config import Settings; \
+	print(json.dumps(create_app(Settings(root=tempfile.mkdtemp())).openapi(), indent=1))" > $(FRONTEND)/openapi.json
+	cd $(FRONTEND) && $(NPM) run --silent gen:api
+
+# Debian's Chromium for the Playwright tests (never `playwright install`).
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check gesso tests bench
@@ -30,11 +65,11 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format gesso tests bench
 	$(BIN)/ruff check --fix gesso tests bench
 
-test: lint
-	$(BIN)/pytest
+test: lint studio-check $(STUDIO_INDEX) $(CHROMIUM)
+	GESSO_E2E_BROWSER=required $(BIN)/pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/auth_bench.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules gesso/web

@@ -41,6 +41,7 @@ class Settings(BaseModel):
     database_url: str | None = None
     outputs_dir: Path | None = None
     models_dir: Path | None = None
+    model_cache_gb: float = Field(default=6.0, ge=0)
     max_queue_size: int = Field(default=10000, ge=1)
     allow_private_download_urls: bool = False
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"

@@ -27,6 +27,7 @@ from gesso.images.files import ImageFiles
 from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
 from gesso.models.installer import ModelInstaller
+from gesso.models.loader import ModelLoader
 from gesso.models.service import ModelService
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
@@ -52,6 +53,7 @@ class Services:
     worker: Worker
     sockets: SocketServer
     models: ModelService
+    model_loader: ModelLoader
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -78,7 +80,9 @@ class Services:
         registry = build_registry()
         bus = InProcessEventBus()
         queue = QueueService(db, registry, bus, policy_for(settings), max_queue_size=settings.max_queue_size)
-        worker = Worker(queue, registry, EngineImages(images), users)
+        # Nothing is loaded here: the loader loads a model when a generation node first asks for it.
+        model_loader = ModelLoader(db, settings.resolved_models_dir, int(settings.model_cache_gb * 2**30))
+        worker = Worker(queue, registry, EngineImages(images), users, models=model_loader)
 
         def session_states(wanted: dict[str, tuple[str, str]]) -> dict[str, tuple[bool, int] | None]:
             with db.read() as conn:
@@ -107,6 +111,8 @@ class Services:
         installer = ModelInstaller(
             db, bus, models_dir, allow_private_urls=settings.allow_private_download_urls
         )
+        model_service = ModelService(db, installer, models_dir)
+        model_service.on_forget(model_loader.forget)  # a changed or deleted model leaves the cache
         return cls(
             settings=settings,
             db=db,
@@ -123,7 +129,8 @@ class Services:
             queue=queue,
             worker=worker,
             sockets=sockets,
-            models=ModelService(db, installer, models_dir),
+            models=model_service,
+            model_loader=model_loader,
         )
 
     async def start(self, *, run_worker: bool = True) -> None:

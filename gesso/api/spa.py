@@ -41,7 +41,13 @@ def mount_spa(app: FastAPI, prefix: str, web_dir: Path = WEB_DIR) -> None:
             return FileResponse(candidate, headers=headers)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
-    app.add_api_route(f"{prefix}/", web_studio, methods=["GET"], name=SPA_ROUTE_NAME, include_in_schema=False)
     app.add_api_route(
-        f"{prefix}/{{path:path}}", web_studio, methods=["GET"], name=SPA_ROUTE_NAME, include_in_schema=False
+        f"{prefix}/", web_studio, methods=["GET", "HEAD"], name=SPA_ROUTE_NAME, include_in_schema=False
+    )
+    app.add_api_route(
+        f"{prefix}/{{path:path}}",
+        web_studio,
+        methods=["GET", "HEAD"],
+        name=SPA_ROUTE_NAME,
+        include_in_schema=False,
     )

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/boards", tags=["boards"])
 def create_board(
     actor: CurrentUser, boards: Boards, board_name: Annotated[str, Query(max_length=300)]
 ) -> BoardDTO:
-    return BoardDTO.from_summary(boards.create_board(actor, board_name), include_owner=actor.is_admin)
+    return BoardDTO.from_summary(boards.create_board(actor, board_name))
 
 
 @router.get("/", response_model=OffsetPaginatedResults[BoardDTO] | list[BoardDTO], name="list_boards")
@@ -37,7 +37,7 @@ def list_boards(
         summaries, _ = boards.list_boards(
             actor, include_archived=include_archived, order_by=order_by, direction=direction
         )
-        return [BoardDTO.from_summary(s, include_owner=actor.is_admin) for s in summaries]
+        return [BoardDTO.from_summary(s) for s in summaries]
     if offset is None or limit is None:
         raise InvalidInput("Invalid request: Must provide either 'all' or both 'offset' and 'limit'")
     summaries, total = boards.list_boards(
@@ -48,19 +48,19 @@ def list_boards(
         offset=offset,
         limit=limit,
     )
-    items = [BoardDTO.from_summary(s, include_owner=actor.is_admin) for s in summaries]
+    items = [BoardDTO.from_summary(s) for s in summaries]
     return OffsetPaginatedResults[BoardDTO](limit=limit, offset=offset, total=total, items=items)
 
 
 @router.get("/{board_id}", response_model=BoardDTO, name="get_board")
 def get_board(board_id: str, actor: CurrentUser, boards: Boards) -> BoardDTO:
-    return BoardDTO.from_summary(boards.get_board(actor, board_id), include_owner=actor.is_admin)
+    return BoardDTO.from_summary(boards.get_board(actor, board_id))
 
 
 @router.patch("/{board_id}", response_model=BoardDTO, status_code=201, name="update_board")
 def update_board(board_id: str, changes: BoardChanges, actor: CurrentUser, boards: Boards) -> BoardDTO:
     summary = boards.update_board(actor, board_id, changes.model_dump(exclude_none=True))
-    return BoardDTO.from_summary(summary, include_owner=actor.is_admin)
+    return BoardDTO.from_summary(summary)
 
 
 @router.delete("/{board_id}", response_model=DeleteBoardResult, name="delete_board")

@@ -28,7 +28,7 @@ class BoardDTO(BaseModel):
     owner_username: str | None = None
 
     @classmethod
-    def from_summary(cls, summary: BoardSummary, *, include_owner: bool) -> BoardDTO:
+    def from_summary(cls, summary: BoardSummary) -> BoardDTO:
         board = summary.board
         return cls(
             board_id=board.board_id,
@@ -41,7 +41,7 @@ class BoardDTO(BaseModel):
             board_visibility=board.board_visibility,
             image_count=summary.image_count,
             asset_count=summary.asset_count,
-            owner_username=summary.owner_username if include_owner else None,
+            owner_username=summary.owner_username,
         )
 
 

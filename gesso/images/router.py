@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 
 from gesso.api.deps import AppConfig, Images
 from gesso.auth.deps import CurrentUser, MediaUser
+from gesso.boards.schemas import OffsetPaginatedResults
 from gesso.errors import PayloadTooLarge
 from gesso.images.schemas import (
     DeleteImagesResult,
@@ -86,7 +87,7 @@ def upload_image(
     return dto
 
 
-@router.get("/", response_model=None, name="list_image_dtos")
+@router.get("/", response_model=OffsetPaginatedResults[ImageDTO], name="list_image_dtos")
 def list_image_dtos(
     actor: CurrentUser,
     images: Images,
@@ -99,11 +100,11 @@ def list_image_dtos(
     starred_first: bool = True,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
-) -> dict[str, object]:
+) -> OffsetPaginatedResults[ImageDTO]:
     query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)
     records, total = images.list_images(actor, query, offset, limit)
-    items = [ImageDTO.from_record(r).model_dump(mode="json") for r in records]
-    return {"limit": limit, "offset": offset, "total": total, "items": items}
+    items = [ImageDTO.from_record(r) for r in records]
+    return OffsetPaginatedResults[ImageDTO](limit=limit, offset=offset, total=total, items=items)
 
 
 @router.get("/names", response_model=ImageNamesResult)

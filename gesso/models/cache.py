@@ -81,16 +81,19 @@ class ModelCache:
             if found is not None:
                 return found  # type: ignore[no-any-return]
             load_lock = self._load_locks.setdefault(key, threading.Lock())
-        with load_lock:
-            with self._lock:  # another caller may have loaded it while we waited
-                found = self._lookup(key)
-                if found is not None:
-                    return found  # type: ignore[no-any-return]
-            value = load()
-            self.put(key, value, size(value))
-        with self._lock:
-            self._load_locks.pop(key, None)
-        return value
+        try:
+            with load_lock:
+                with self._lock:  # another caller may have loaded it while we waited
+                    found = self._lookup(key)
+                    if found is not None:
+                        return found  # type: ignore[no-any-return]
+                value = load()
+                self.put(key, value, size(value))
+                return value
+        finally:
+            with self._lock:
+                if self._load_locks.get(key) is load_lock:
+                    del self._load_locks[key]
 
     def put(self, key: str, value: Any, size: int) -> bool:
         """Keep `value` under `key`, evicting least recently used entries to make room.
@@ -136,7 +139,7 @@ class ModelCache:
             self._used = 0
         self._release(evicted)
 
-    def keys(self) -> list[str]:
+    def lru_keys(self) -> list[str]:
         """Cached keys, least recently used first."""
         with self._lock:
             return list(self._entries)

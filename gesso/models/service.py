@@ -35,9 +35,9 @@ class ModelService:
         self._db = db
         self.installer = installer
         self.models_dir = models_dir
-        self._forget: list[Callable[[str], None]] = []
+        self._forget: list[Callable[[str], object]] = []
 
-    def on_forget(self, listener: Callable[[str], None]) -> None:
+    def on_forget(self, listener: Callable[[str], object]) -> None:
         """Called with a model key when its files change or go away (the loader drops its cache)."""
         self._forget.append(listener)
 

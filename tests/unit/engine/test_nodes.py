@@ -70,7 +70,12 @@ def test_registry_is_fresh_and_holds_every_spec_type_and_the_gesso_extras() -> N
     first, second = build_registry(), build_registry()
     assert first is not second
     names = {node_class.node_type for node_class in first}
-    assert names == SPEC_TYPES | {"gesso_img_invert", "gesso_img_adjust"}
+    assert names == SPEC_TYPES | {
+        "gesso_img_invert",
+        "gesso_img_adjust",
+        "sd_text_to_image",
+        "sd_image_to_image",
+    }
     assert all(node_class.output_class.output_type.endswith("_output") for node_class in first)
 
 

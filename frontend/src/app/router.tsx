@@ -1,0 +1,48 @@
+import { useState } from "react";
+import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { LoginRoute, SetupRoute } from "../features/auth/components/entry-routes";
+import { RequireAccount, RequireAdmin } from "../features/auth/components/require-admin";
+import { RequireSession } from "../features/auth/components/require-session";
+import { SessionGate } from "../features/auth/components/session-gate";
+import { routerBasename } from "../lib/app-root";
+import { paths } from "./route-paths";
+import { GalleryRoute } from "./routes/gallery";
+import { NotFoundRoute } from "./routes/not-found";
+import { ProfileRoute } from "./routes/profile";
+import { StudioLayout } from "./routes/studio-layout";
+import { UsersRoute } from "./routes/users";
+
+function createRouter() {
+  return createBrowserRouter(
+    [
+      {
+        element: <SessionGate />,
+        children: [
+          { path: paths.setup, element: <SetupRoute /> },
+          { path: paths.login, element: <LoginRoute /> },
+          {
+            element: <RequireSession />,
+            children: [
+              {
+                element: <StudioLayout />,
+                children: [
+                  { index: true, element: <Navigate to={paths.gallery} replace /> },
+                  { path: `${paths.gallery}/:boardId?`, element: <GalleryRoute /> },
+                  { element: <RequireAccount />, children: [{ path: paths.profile, element: <ProfileRoute /> }] },
+                  { element: <RequireAdmin />, children: [{ path: paths.users, element: <UsersRoute /> }] },
+                  { path: "*", element: <NotFoundRoute /> },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    { basename: routerBasename() },
+  );
+}
+
+export function AppRouter() {
+  const [router] = useState(createRouter);
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,33 @@
+import { useMemo } from "react";
+import { Navigate, Outlet, useLocation } from "react-router";
+import { FullPageLoader } from "../../../components/full-page-status";
+import { SessionContext, type Session } from "../../../lib/session";
+import { useMediaCookie } from "../api/refresh-media-cookie";
+import { useEntry } from "../hooks/entry-context";
+
+/** Protected routes: unauthenticated visitors go to the login page (and come back after it). In
+ * multi-user mode the media cookie is refreshed before the studio renders any <img>. */
+export function RequireSession() {
+  const entry = useEntry();
+  const location = useLocation();
+  const signedIn = entry.kind === "single-user" || entry.kind === "authenticated";
+  const user = signedIn ? entry.user : null;
+  const multiuser = entry.kind === "authenticated";
+  const strict = signedIn ? entry.status.strict_password_checking : false;
+  const media = useMediaCookie(user?.user_id ?? "", user?.token_epoch ?? 0, multiuser);
+
+  const session = useMemo<Session | null>(
+    () => (user ? { multiuser, strictPasswordChecking: strict, user } : null),
+    [user, multiuser, strict],
+  );
+
+  if (entry.kind === "setup") return <Navigate to="/setup" replace />;
+  if (!session) return <Navigate to="/login" replace state={{ from: location }} />;
+  // A failed cookie refresh only costs thumbnails; the page itself still works.
+  if (multiuser && media.isPending && media.fetchStatus !== "idle") return <FullPageLoader />;
+  return (
+    <SessionContext.Provider value={session}>
+      <Outlet />
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,37 @@
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { apiRequest } from "../../../lib/api-client";
+import type { ImageCategory, ImageListPage } from "../../../lib/api-types";
+
+export const imagesKey = ["images"] as const;
+export const PAGE_SIZE = 60;
+
+/** One page of a board's images (`boardId` "none" = Uncategorized), starred first, newest first. */
+export function listImages(
+  boardId: string,
+  categories: readonly ImageCategory[] | undefined,
+  offset: number,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<ImageListPage> {
+  return apiRequest<ImageListPage>("api/v1/images/", {
+    query: { board_id: boardId, categories, is_intermediate: false, offset, limit },
+    signal,
+  });
+}
+
+export function nextOffset(page: ImageListPage): number | undefined {
+  const next = page.offset + page.items.length;
+  return page.items.length > 0 && next < page.total ? next : undefined;
+}
+
+export const imagesQueryOptions = (boardId: string, categories: readonly ImageCategory[] | undefined) =>
+  infiniteQueryOptions({
+    queryKey: [...imagesKey, "list", boardId, categories ?? "all"] as const,
+    queryFn: ({ pageParam, signal }) => listImages(boardId, categories, pageParam, PAGE_SIZE, signal),
+    initialPageParam: 0,
+    getNextPageParam: nextOffset,
+  });
+
+export function useImages(boardId: string, categories: readonly ImageCategory[] | undefined) {
+  return useInfiniteQuery(imagesQueryOptions(boardId, categories));
+}

@@ -1,0 +1,63 @@
+import { useCallback, useMemo, useState } from "react";
+import { useSearchParams } from "react-router";
+import { useBoard } from "../api/get-board";
+import { useBoards } from "../api/list-boards";
+import { useImages } from "../api/list-images";
+import { UNCATEGORIZED } from "../utils/boards";
+import { BoardsPanel } from "./boards-panel";
+import classes from "./gallery.module.css";
+import { FILTER_CATEGORIES, ImagesPanel, type ImageFilter } from "./images-panel";
+import { ImageViewer } from "./image-viewer";
+
+/** Boards on the left, the selected board's images on the right; `?image=` opens the viewer. */
+export function GalleryPage({ boardId = UNCATEGORIZED }: { boardId?: string }) {
+  const [showArchived, setShowArchived] = useState(false);
+  const boards = useBoards(showArchived);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [filter, setFilter] = useState<ImageFilter>("all");
+  const images = useImages(boardId, FILTER_CATEGORIES[filter]);
+  const loaded = useMemo(() => images.data?.pages.flatMap((page) => page.items) ?? [], [images.data]);
+  const openImage = searchParams.get("image");
+  const boardList = boards.data ?? [];
+  const listed = boardList.find((b) => b.board_id === boardId);
+  const single = useBoard(boardId, boards.isSuccess && !listed && boardId !== UNCATEGORIZED);
+  const board = listed ?? single.data ?? null;
+
+  const navigateViewer = useCallback(
+    (imageName: string | null) =>
+      setSearchParams(
+        (params) => {
+          const next = new URLSearchParams(params);
+          if (imageName) next.set("image", imageName);
+          else next.delete("image");
+          return next;
+        },
+        { replace: openImage !== null },
+      ),
+    [setSearchParams, openImage],
+  );
+
+  return (
+    <div className={classes.page}>
+      <BoardsPanel
+        selected={boardId}
+        boards={boards}
+        showArchived={showArchived}
+        onShowArchivedChange={setShowArchived}
+      />
+      <ImagesPanel
+        boardId={boardId}
+        board={board}
+        boards={boardList}
+        filter={filter}
+        onFilterChange={setFilter}
+        query={images}
+        images={loaded}
+        onOpen={(image) => navigateViewer(image.image_name)}
+      />
+      {openImage && (
+        <ImageViewer imageName={openImage} images={loaded} boards={boardList} onNavigate={navigateViewer} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
+import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { useState } from "react";
+import { ErrorAlert } from "../../../components/error-alert";
+import { useSession } from "../../../hooks/use-session";
+import type { UserDTO } from "../../../lib/api-types";
+import { formatDateTime } from "../../../lib/format";
+import { useUsersPage } from "../api/list-users";
+import { CreateUserModal } from "./create-user-modal";
+import { DeleteUserModal } from "./delete-user-modal";
+import { EditUserModal } from "./edit-user-modal";
+
+const PAGE_SIZE = 25;
+
+export function UsersPage() {
+  const { user: me } = useSession();
+  const [offset, setOffset] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<UserDTO | null>(null);
+  const [deleting, setDeleting] = useState<UserDTO | null>(null);
+  const page = useUsersPage(offset, PAGE_SIZE);
+  const users = page.data?.items ?? [];
+  const pageNumber = offset / PAGE_SIZE + 1;
+
+  return (
+    <Stack p="lg" gap="lg" maw={1100} mx="auto" w="100%">
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Users
+        </Title>
+        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+          Add user
+        </Button>
+      </Group>
+      <ErrorAlert error={page.error} />
+      <Paper withBorder radius="md">
+        {page.isPending ? (
+          <Group justify="center" p="xl">
+            <Loader aria-label="Loading users" />
+          </Group>
+        ) : (
+          <Table.ScrollContainer minWidth={720}>
+            <Table verticalSpacing="sm" highlightOnHover aria-label="Users">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Last sign-in</Table.Th>
+                  <Table.Th ta="right">Actions</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {users.map((user) => (
+                  <Table.Tr key={user.user_id}>
+                    <Table.Td>
+                      <Group gap="xs">
+                        <Text size="sm" fw={500}>
+                          {user.display_name || "—"}
+                        </Text>
+                        {user.user_id === me.user_id && (
+                          <Badge size="xs" variant="outline" color="gray">
+                            You
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{user.email}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={user.is_admin ? "grape" : "gray"}>
+                        {user.is_admin ? "Administrator" : "User"}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="dot" color={user.is_active ? "teal" : "red"}>
+                        {user.is_active ? "Active" : "Disabled"}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{formatDateTime(user.last_login_at)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Tooltip label="Edit">
+                          <ActionIcon variant="subtle" aria-label={`Edit ${user.email}`} onClick={() => setEditing(user)}>
+                            <IconPencil size={18} />
+                          </ActionIcon>
+                        </Tooltip>
+                        <Tooltip label="Delete">
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Delete ${user.email}`}
+                            onClick={() => setDeleting(user)}
+                          >
+                            <IconTrash size={18} />
+                          </ActionIcon>
+                        </Tooltip>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+                {users.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={6}>
+                      <Text c="dimmed" ta="center" py="md">
+                        No users on this page.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          Page {pageNumber}
+        </Text>
+        <Group gap="xs">
+          <Button variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+            Previous
+          </Button>
+          <Button variant="default" disabled={!page.data?.hasNext} onClick={() => setOffset(offset + PAGE_SIZE)}>
+            Next
+          </Button>
+        </Group>
+      </Group>
+      <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
+      {editing && <EditUserModal user={editing} onClose={() => setEditing(null)} />}
+      {deleting && <DeleteUserModal user={deleting} onClose={() => setDeleting(null)} />}
+    </Stack>
+  );
+}
