@@ -8,12 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-pytest.importorskip("diffusers")
-pytest.importorskip("peft")
-
 import numpy as np
+import pytest
 from PIL import Image
 from pydantic import ValidationError
 
