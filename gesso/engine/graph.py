@@ -9,6 +9,7 @@ cycles. An input fed by an edge may also carry an inline value: the edge wins.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -155,16 +156,21 @@ def _check_inputs(graph: Graph, registry: NodeRegistry) -> None:
                     raise InvalidGraph(f"node {node_id!r} ({cls.node_type}): missing required input {name!r}")
                 continue
             try:
-                constrained: Any = (
-                    Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-                )
-                TypeAdapter(constrained).validate_python(node[name])
+                field_adapter(cls, name).validate_python(node[name])
             except ValidationError as exc:
                 problem = exc.errors()[0]["msg"]
                 raise InvalidGraph(f"node {node_id!r} ({cls.node_type}): input {name!r}: {problem}") from None
         for meta in ("is_intermediate", "use_cache"):
             if meta in node and not isinstance(node[meta], bool):
                 raise InvalidGraph(f"node {node_id!r}: {meta!r} must be true or false")
+
+
+@functools.cache
+def field_adapter(node_class: type[BaseNode], name: str) -> TypeAdapter[Any]:
+    """A validator for one input, with its constraints (built once: construction is slow)."""
+    info = node_class.model_fields[name]
+    constrained: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(constrained)
 
 
 def topological_order(graph: Graph) -> list[str]:

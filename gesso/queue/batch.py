@@ -12,9 +12,9 @@ from datetime import datetime
 from math import prod
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from gesso.engine.graph import Graph, InvalidGraph, node_class
+from gesso.engine.graph import Graph, InvalidGraph, field_adapter, node_class
 from gesso.engine.registry import NodeRegistry, input_fields
 from gesso.queue.schemas import Batch, BatchDatum, NodeFieldValue
 from gesso.queue.store import QueueItemRecord
@@ -33,7 +33,7 @@ def check_batch_data(batch: Batch, graph: Graph, registry: NodeRegistry) -> None
             fields = input_fields(node_class(graph, datum.node_path, registry))
             if datum.field_name not in fields:
                 raise InvalidGraph(f"batch data: node {datum.node_path!r} has no input {datum.field_name!r}")
-            adapter: TypeAdapter[Any] = TypeAdapter(fields[datum.field_name].annotation)
+            adapter = field_adapter(node_class(graph, datum.node_path, registry), datum.field_name)
             for item in datum.items:
                 value = item.model_dump() if hasattr(item, "model_dump") else item
                 try:
