@@ -187,6 +187,21 @@ def test_loras_are_unloaded_after_use(loader: ModelLoader) -> None:
     assert {name for name, _ in base.unet.named_modules()} == clean
 
 
+def test_repeated_settings_reuse_the_assembled_pipeline_and_changes_do_not(loader: ModelLoader) -> None:
+    def pipe_for(**options: Any) -> object:
+        with loader.pipeline("main-a", mode="txt2img", **options) as prepared:
+            return prepared.pipe
+
+    first = pipe_for(scheduler="euler")
+    assert pipe_for(scheduler="euler") is first
+    assert pipe_for(scheduler="ddim") is not first
+    with_lora = pipe_for(scheduler="ddim", loras=[("lora-sd", 0.5)])
+    assert pipe_for(scheduler="ddim", loras=[("lora-sd", 0.5)]) is not with_lora  # never kept
+    again = pipe_for(scheduler="euler")
+    loader.forget("main-a")
+    assert pipe_for(scheduler="euler") is not again
+
+
 def loader_identifier(key: str) -> dict[str, str]:
     return {"key": key, "hash": f"blake3:{key}", "name": key, "base": "sd-1", "type": "lora"}
 
