@@ -7,7 +7,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const FEATURES = ["auth", "gallery", "users", "models"];
+const FEATURES = ["auth", "gallery", "generate", "queue", "users", "models"];
 
 /** features/<x> never import another feature; shared layers import no feature and no app/. */
 const boundaryZones = [

@@ -1,10 +1,13 @@
 /** Top-level studio routes. index.html's boot script uses them to find the app root under a
  * `base_url` sub-path, so every new top-level route must be listed here. */
-export const ROUTE_SEGMENTS = ["gallery", "login", "setup", "profile", "users"] as const;
+export const ROUTE_SEGMENTS = ["generate", "gallery", "queue", "models", "login", "setup", "profile", "users"] as const;
 
 export const paths = {
   home: "/",
+  generate: "/generate",
   gallery: "/gallery",
+  queue: "/queue",
+  models: "/models",
   login: "/login",
   setup: "/setup",
   profile: "/profile",

@@ -7,8 +7,11 @@ import { SessionGate } from "../features/auth/components/session-gate";
 import { routerBasename } from "../lib/app-root";
 import { paths } from "./route-paths";
 import { GalleryRoute } from "./routes/gallery";
+import { GenerateRoute } from "./routes/generate";
+import { ModelsRoute } from "./routes/models";
 import { NotFoundRoute } from "./routes/not-found";
 import { ProfileRoute } from "./routes/profile";
+import { QueueRoute } from "./routes/queue";
 import { StudioLayout } from "./routes/studio-layout";
 import { UsersRoute } from "./routes/users";
 
@@ -27,7 +30,10 @@ function createRouter() {
                 element: <StudioLayout />,
                 children: [
                   { index: true, element: <Navigate to={paths.gallery} replace /> },
+                  { path: `${paths.generate}/:boardId?`, element: <GenerateRoute /> },
                   { path: `${paths.gallery}/:boardId?`, element: <GalleryRoute /> },
+                  { path: paths.queue, element: <QueueRoute /> },
+                  { path: paths.models, element: <ModelsRoute /> },
                   { element: <RequireAccount />, children: [{ path: paths.profile, element: <ProfileRoute /> }] },
                   { element: <RequireAdmin />, children: [{ path: paths.users, element: <UsersRoute /> }] },
                   { path: "*", element: <NotFoundRoute /> },

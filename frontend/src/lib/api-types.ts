@@ -18,3 +18,11 @@ export interface ImageListPage {
   total: number;
   items: ImageDTO[];
 }
+
+export type ModelConfig = Schemas["ModelConfig"];
+export type ModelInstallJob = Schemas["ModelInstallJob"];
+export type ModelRecordChanges = Schemas["ModelRecordChanges"];
+export type MainModelDefaultSettings = Schemas["MainModelDefaultSettings"];
+export type SchedulerName = NonNullable<MainModelDefaultSettings["scheduler"]>;
+export type SessionQueueItem = Schemas["SessionQueueItem"];
+export type SessionQueueAndProcessorStatus = Schemas["SessionQueueAndProcessorStatus"];

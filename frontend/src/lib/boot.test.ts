@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { candidateRoots, findAppRoot } from "./boot.js";
 
-const SEGMENTS = ["gallery", "login", "setup", "profile", "users"];
+const SEGMENTS = ["generate", "gallery", "queue", "models", "login", "setup", "profile", "users"];
 
 describe("findAppRoot", () => {
   it("cuts the path before the first studio route", () => {

@@ -1,4 +1,4 @@
-import type { BoardDTO, ImageDTO, SetupStatus, UserDTO } from "../lib/api-types";
+import type { BoardDTO, ImageDTO, ModelConfig, SetupStatus, UserDTO } from "../lib/api-types";
 
 export function makeUser(overrides: Partial<UserDTO> = {}): UserDTO {
   return {
@@ -70,6 +70,24 @@ export function makeImage(overrides: Partial<ImageDTO> = {}): ImageDTO {
     node_id: null,
     board_id: null,
     user_id: "u-1",
+    ...overrides,
+  };
+}
+
+export function makeModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
+  return {
+    key: "m1",
+    hash: "blake3:00",
+    path: "tiny-sd",
+    file_size: 1000,
+    name: "Tiny SD",
+    description: null,
+    source: "/models/tiny-sd",
+    source_type: "path",
+    base: "sd-1",
+    type: "main",
+    format: "diffusers",
+    default_settings: null,
     ...overrides,
   };
 }

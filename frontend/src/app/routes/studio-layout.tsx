@@ -1,23 +1,38 @@
-import { AppShell, Stack, ThemeIcon, Tooltip, UnstyledButton } from "@mantine/core";
-import { IconPhoto, IconUser, IconUsers } from "@tabler/icons-react";
-import type { ComponentType } from "react";
+import { AppShell, Indicator, Stack, ThemeIcon, Tooltip, UnstyledButton } from "@mantine/core";
+import { IconBox, IconListDetails, IconPhoto, IconPlugConnectedX, IconSparkles, IconUser, IconUsers } from "@tabler/icons-react";
+import { useEffect, useState, type ComponentType } from "react";
 import { NavLink, Outlet } from "react-router";
 import { GessoMark } from "../../components/gesso-logo";
 import { UserMenu } from "../../features/auth/components/user-menu";
+import { useQueueStatus } from "../../features/queue/api/get-queue-status";
+import { useSocketStatus } from "../../hooks/use-socket-event";
 import { useSession } from "../../hooks/use-session";
+import { useLiveUpdates } from "../live-updates";
 import { paths } from "../route-paths";
 import classes from "./studio-layout.module.css";
+
+const OFFLINE_GRACE_MS = 4000;
 
 interface NavItem {
   to: string;
   label: string;
   icon: ComponentType<{ size?: number }>;
+  /** A count shown on the icon (live queue items). */
+  count?: number;
 }
 
-/** The icon rail on the left and the page on the right. */
+/** The icon rail on the left and the page on the right; live updates while it is shown. */
 export function StudioLayout() {
   const session = useSession();
-  const items: NavItem[] = [{ to: paths.gallery, label: "Gallery", icon: IconPhoto }];
+  useLiveUpdates();
+  const queue = useQueueStatus().data?.queue;
+  const live = queue ? queue.pending + queue.in_progress : 0;
+  const items: NavItem[] = [
+    { to: paths.generate, label: "Generate", icon: IconSparkles },
+    { to: paths.gallery, label: "Gallery", icon: IconPhoto },
+    { to: paths.queue, label: live ? `Queue (${live} waiting or running)` : "Queue", icon: IconListDetails, count: live },
+    { to: paths.models, label: "Models", icon: IconBox },
+  ];
   if (session.multiuser && session.user.is_admin) items.push({ to: paths.users, label: "Users", icon: IconUsers });
 
   return (
@@ -30,26 +45,31 @@ export function StudioLayout() {
           <Stack gap="sm" align="center">
             <GessoMark size={40} />
             <Stack gap={6} mt="md" component="ul" className={classes.navList}>
-              {items.map(({ to, label, icon: Icon }) => (
+              {items.map(({ to, label, icon: Icon, count }) => (
                 <li key={to}>
                   <Tooltip label={label} position="right">
                     <UnstyledButton component={NavLink} to={to} className={classes.navButton} aria-label={label}>
-                      <Icon size={22} />
+                      <Indicator label={count} size={16} disabled={!count} offset={2} color="indigo">
+                        <Icon size={22} />
+                      </Indicator>
                     </UnstyledButton>
                   </Tooltip>
                 </li>
               ))}
             </Stack>
           </Stack>
-          {session.multiuser ? (
-            <UserMenu />
-          ) : (
-            <Tooltip label="Single-user mode: no accounts, everything is yours" position="right" multiline w={220}>
-              <ThemeIcon variant="light" color="gray" size={36} radius="xl" tabIndex={0} aria-label="Single-user mode">
-                <IconUser size={20} aria-hidden />
-              </ThemeIcon>
-            </Tooltip>
-          )}
+          <Stack gap="sm" align="center">
+            <LiveUpdatesBadge />
+            {session.multiuser ? (
+              <UserMenu />
+            ) : (
+              <Tooltip label="Single-user mode: no accounts, everything is yours" position="right" multiline w={220}>
+                <ThemeIcon variant="light" color="gray" size={36} radius="xl" tabIndex={0} aria-label="Single-user mode">
+                  <IconUser size={20} aria-hidden />
+                </ThemeIcon>
+              </Tooltip>
+            )}
+          </Stack>
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main id="main" h="100dvh" style={{ display: "flex", flexDirection: "column" }} tabIndex={-1}>
@@ -58,5 +78,27 @@ export function StudioLayout() {
         </div>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** Shown when live updates (the socket) have been down for a few seconds. */
+function LiveUpdatesBadge() {
+  const down = useSocketStatus() !== "connected";
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    if (!down) return;
+    const timer = setTimeout(() => setLate(true), OFFLINE_GRACE_MS);
+    return () => {
+      clearTimeout(timer);
+      setLate(false);
+    };
+  }, [down]);
+  if (!down || !late) return null;
+  return (
+    <Tooltip label="Live updates are offline; reconnecting. Reload the page if this lasts." position="right" multiline w={220}>
+      <ThemeIcon variant="light" color="orange" size={36} radius="xl" tabIndex={0} aria-label="Live updates offline" role="status">
+        <IconPlugConnectedX size={20} aria-hidden />
+      </ThemeIcon>
+    </Tooltip>
   );
 }

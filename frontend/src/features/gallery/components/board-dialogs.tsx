@@ -8,6 +8,7 @@ import type { BoardDTO } from "../../../lib/api-types";
 import { useCreateBoard } from "../api/create-board";
 import { useDeleteBoard } from "../api/delete-board";
 import { useUpdateBoard } from "../api/update-board";
+import { useBoardPath } from "../hooks/gallery-path";
 
 export function CreateBoardModal({
   opened,
@@ -106,6 +107,7 @@ export function DeleteBoardModal({ board, onClose }: { board: BoardDTO; onClose:
   const remove = useDeleteBoard();
   const navigate = useNavigate();
   const { boardId: selected } = useParams();
+  const boardPath = useBoardPath();
   const foreign = board.user_id !== session.user.user_id;
   const confirm = () =>
     remove.mutate(
@@ -117,7 +119,7 @@ export function DeleteBoardModal({ board, onClose }: { board: BoardDTO; onClose:
             message: `Deleted “${board.board_name}”${result.deleted_images.length ? ` and ${result.deleted_images.length} images` : ""}`,
           });
           onClose();
-          if (selected === board.board_id) void navigate("/gallery", { replace: true });
+          if (selected === board.board_id) void navigate(boardPath(), { replace: true });
         },
       },
     );

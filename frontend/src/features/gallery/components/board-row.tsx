@@ -17,6 +17,7 @@ import { resolveAppUrl } from "../../../lib/app-root";
 import type { BoardDTO, BoardVisibility } from "../../../lib/api-types";
 import { plural } from "../../../lib/format";
 import { useUpdateBoard, type BoardChanges } from "../api/update-board";
+import { useBoardPath } from "../hooks/gallery-path";
 import { ownerLabel, VISIBILITY_LABELS } from "../utils/boards";
 import { canManageBoard } from "../utils/permissions";
 import { DeleteBoardModal, RenameBoardModal } from "./board-dialogs";
@@ -28,9 +29,10 @@ export function thumbnailUrl(imageName: string): string {
 }
 
 export function UncategorizedRow({ selected, count }: { selected: boolean; count: number | undefined }) {
+  const boardPath = useBoardPath();
   return (
     <div className={classes.boardRow}>
-      <Link to="/gallery" className={classes.boardLink} aria-current={selected ? "page" : undefined}>
+      <Link to={boardPath()} className={classes.boardLink} aria-current={selected ? "page" : undefined}>
         <span className={classes.cover}>
           <IconInbox size={20} aria-hidden />
         </span>
@@ -50,11 +52,12 @@ export function UncategorizedRow({ selected, count }: { selected: boolean; count
 export function BoardRow({ board, selected }: { board: BoardDTO; selected: boolean }) {
   const session = useSession();
   const owner = ownerLabel(board, session.user.user_id);
+  const boardPath = useBoardPath();
   const count = board.image_count + board.asset_count;
   return (
     <div className={classes.boardRow}>
       <Link
-        to={`/gallery/${board.board_id}`}
+        to={boardPath(board.board_id)}
         className={classes.boardLink}
         aria-current={selected ? "page" : undefined}
         data-testid="board-link"

@@ -7,6 +7,7 @@ import { ErrorAlert } from "../../../components/error-alert";
 import { useSession } from "../../../hooks/use-session";
 import type { BoardDTO } from "../../../lib/api-types";
 import { useImageCount } from "../api/count-images";
+import { useBoardPath } from "../hooks/gallery-path";
 import { groupBoards, othersHeading, UNCATEGORIZED } from "../utils/boards";
 import { BoardRow, UncategorizedRow } from "./board-row";
 import { CreateBoardModal } from "./board-dialogs";
@@ -24,6 +25,7 @@ export function BoardsPanel({ selected, boards, showArchived, onShowArchivedChan
   const [creating, setCreating] = useState(false);
   const uncategorized = useImageCount(UNCATEGORIZED);
   const navigate = useNavigate();
+  const boardPath = useBoardPath();
   const groups = groupBoards(boards.data ?? [], session.user.user_id);
 
   return (
@@ -69,7 +71,7 @@ export function BoardsPanel({ selected, boards, showArchived, onShowArchivedChan
       <CreateBoardModal
         opened={creating}
         onClose={() => setCreating(false)}
-        onCreated={(board) => void navigate(`/gallery/${board.board_id}`)}
+        onCreated={(board) => void navigate(boardPath(board.board_id))}
       />
     </nav>
   );

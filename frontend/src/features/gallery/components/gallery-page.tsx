@@ -3,14 +3,16 @@ import { useSearchParams } from "react-router";
 import { useBoard } from "../api/get-board";
 import { useBoards } from "../api/list-boards";
 import { useImages } from "../api/list-images";
+import { GalleryPathContext } from "../hooks/gallery-path";
 import { UNCATEGORIZED } from "../utils/boards";
 import { BoardsPanel } from "./boards-panel";
 import classes from "./gallery.module.css";
 import { FILTER_CATEGORIES, ImagesPanel, type ImageFilter } from "./images-panel";
 import { ImageViewer } from "./image-viewer";
 
-/** Boards on the left, the selected board's images on the right; `?image=` opens the viewer. */
-export function GalleryPage({ boardId = UNCATEGORIZED }: { boardId?: string }) {
+/** Boards on the left, the selected board's images on the right; `?image=` opens the viewer.
+ * `basePath` is the page the gallery is shown on (board links stay on it). */
+export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery" }: { boardId?: string; basePath?: string }) {
   const [showArchived, setShowArchived] = useState(false);
   const boards = useBoards(showArchived);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -38,26 +40,28 @@ export function GalleryPage({ boardId = UNCATEGORIZED }: { boardId?: string }) {
   );
 
   return (
-    <div className={classes.page}>
-      <BoardsPanel
-        selected={boardId}
-        boards={boards}
-        showArchived={showArchived}
-        onShowArchivedChange={setShowArchived}
-      />
-      <ImagesPanel
-        boardId={boardId}
-        board={board}
-        boards={boardList}
-        filter={filter}
-        onFilterChange={setFilter}
-        query={images}
-        images={loaded}
-        onOpen={(image) => navigateViewer(image.image_name)}
-      />
-      {openImage && (
-        <ImageViewer imageName={openImage} images={loaded} boards={boardList} onNavigate={navigateViewer} />
-      )}
-    </div>
+    <GalleryPathContext.Provider value={basePath}>
+      <div className={classes.page}>
+        <BoardsPanel
+          selected={boardId}
+          boards={boards}
+          showArchived={showArchived}
+          onShowArchivedChange={setShowArchived}
+        />
+        <ImagesPanel
+          boardId={boardId}
+          board={board}
+          boards={boardList}
+          filter={filter}
+          onFilterChange={setFilter}
+          query={images}
+          images={loaded}
+          onOpen={(image) => navigateViewer(image.image_name)}
+        />
+        {openImage && (
+          <ImageViewer imageName={openImage} images={loaded} boards={boardList} onNavigate={navigateViewer} />
+        )}
+      </div>
+    </GalleryPathContext.Provider>
   );
 }

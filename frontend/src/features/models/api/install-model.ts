@@ -1,0 +1,21 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiRequest } from "../../../lib/api-client";
+import type { ModelInstallJob } from "../../../lib/api-types";
+import { installJobsKey } from "./list-install-jobs";
+
+/** Starts an install job from a server path or an http(s) URL (administrators; 201 + job). */
+export function installModel(source: string, inplace: boolean): Promise<ModelInstallJob> {
+  return apiRequest<ModelInstallJob>("api/v2/models/install", {
+    method: "POST",
+    query: { source, inplace },
+    json: {},
+  });
+}
+
+export function useInstallModel() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ source, inplace }: { source: string; inplace: boolean }) => installModel(source, inplace),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: installJobsKey }),
+  });
+}

@@ -1,0 +1,123 @@
+import { ActionIcon, Badge, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
+import { IconPencil, IconTrash } from "@tabler/icons-react";
+import { useState } from "react";
+import { ErrorAlert } from "../../../components/error-alert";
+import type { ModelConfig } from "../../../lib/api-types";
+import { useModels } from "../api/list-models";
+import { useIsModelManagerEnabled } from "../hooks/use-is-model-manager-enabled";
+import { BASE_LABELS, formatBytes, sortModels, TYPE_LABELS } from "../utils/models";
+import { DeleteModelModal } from "./delete-model-modal";
+import { EditModelModal } from "./edit-model-modal";
+import { InstallModelPanel } from "./install-model-panel";
+
+/** Everyone browses the installed models; install, edit and delete are for model managers. */
+export function ModelsPage() {
+  const canManage = useIsModelManagerEnabled();
+  const models = useModels();
+  const [editing, setEditing] = useState<ModelConfig | null>(null);
+  const [deleting, setDeleting] = useState<ModelConfig | null>(null);
+  const list = sortModels(models.data ?? []);
+
+  return (
+    <Stack p="lg" gap="lg" maw={1100} mx="auto" w="100%">
+      <Stack gap={4}>
+        <Title order={1} size="h2">
+          Models
+        </Title>
+        <Text size="sm" c="dimmed">
+          {canManage
+            ? "Install Stable Diffusion models from a folder or file on the server, or from a URL."
+            : "The models installed on this server. Administrators install and manage them."}
+        </Text>
+      </Stack>
+      {canManage && <InstallModelPanel />}
+      <ErrorAlert error={models.error} title="Could not load the models" />
+      <Paper withBorder radius="md">
+        {models.isPending ? (
+          <Group justify="center" p="xl">
+            <Loader aria-label="Loading models" />
+          </Group>
+        ) : (
+          <Table.ScrollContainer minWidth={720}>
+            <Table verticalSpacing="sm" highlightOnHover aria-label="Installed models">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Base</Table.Th>
+                  <Table.Th>Type</Table.Th>
+                  <Table.Th>Format</Table.Th>
+                  <Table.Th>Size</Table.Th>
+                  {canManage && <Table.Th ta="right">Actions</Table.Th>}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.map((model) => (
+                  <Table.Tr key={model.key} data-testid="model-row">
+                    <Table.Td maw={420}>
+                      <Text size="sm" fw={500}>
+                        {model.name}
+                      </Text>
+                      {model.description && (
+                        <Text size="xs" c="dimmed" lineClamp={2}>
+                          {model.description}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" tt="none">
+                        {BASE_LABELS[model.base] ?? model.base}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{TYPE_LABELS[model.type] ?? model.type}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{model.format}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{formatBytes(model.file_size)}</Text>
+                    </Table.Td>
+                    {canManage && (
+                      <Table.Td>
+                        <Group gap={4} justify="flex-end" wrap="nowrap">
+                          <Tooltip label="Edit">
+                            <ActionIcon variant="subtle" aria-label={`Edit ${model.name}`} onClick={() => setEditing(model)}>
+                              <IconPencil size={18} />
+                            </ActionIcon>
+                          </Tooltip>
+                          <Tooltip label="Delete">
+                            <ActionIcon
+                              variant="subtle"
+                              color="red"
+                              aria-label={`Delete ${model.name}`}
+                              onClick={() => setDeleting(model)}
+                            >
+                              <IconTrash size={18} />
+                            </ActionIcon>
+                          </Tooltip>
+                        </Group>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+                {list.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={canManage ? 6 : 5}>
+                      <Text c="dimmed" ta="center" py="md">
+                        {canManage
+                          ? "No models installed yet. Install one above."
+                          : "No models installed yet. Ask an administrator to install one."}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      {canManage && editing && <EditModelModal model={editing} onClose={() => setEditing(null)} />}
+      {canManage && deleting && <DeleteModelModal model={deleting} onClose={() => setDeleting(null)} />}
+    </Stack>
+  );
+}
