@@ -70,6 +70,9 @@ test: lint studio-check $(STUDIO_INDEX) $(CHROMIUM)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/auth_bench.py
+	$(BIN)/python bench/gallery_bench.py
+	$(BIN)/python bench/queue_bench.py
+	$(BIN)/python bench/gen_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules gesso/web

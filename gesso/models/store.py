@@ -95,7 +95,3 @@ def update_model(conn: Connection, key: str, **values: Any) -> None:
 
 def delete_model(conn: Connection, key: str) -> None:
     conn.execute(sa.delete(models).where(models.c.key == key))
-
-
-def all_paths(conn: Connection) -> list[str]:
-    return list(conn.execute(sa.select(models.c.path)).scalars())

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from gesso.auth.passwords import PasswordHasher, check_password_policy
 from gesso.db.engine import Database
-from gesso.db.metadata import SYSTEM_USER_ID, utcnow
+from gesso.db.metadata import utcnow
 from gesso.errors import InvalidInput
 from gesso.users import store
 from gesso.users.emails import normalize_email
@@ -276,10 +276,6 @@ class UserService:
         logger.info("Reassigned content of %s to %s: %s", from_user_id, target.user_id, moved)
         return moved
 
-    def record_login(self, user_id: str) -> None:
-        with self._db.write() as conn:
-            store.set_last_login(conn, user_id, utcnow())
-
     @staticmethod
     def _reassign_target(conn: Connection, user_id: str) -> UserRecord:
         target = store.get_user(conn, user_id)
@@ -302,7 +298,3 @@ def _clean_display_name(display_name: str | None) -> str | None:
     if len(cleaned) > MAX_DISPLAY_NAME_LENGTH:
         raise InvalidInput(f"display_name must be at most {MAX_DISPLAY_NAME_LENGTH} characters")
     return cleaned or None
-
-
-def is_system_user_id(user_id: str) -> bool:
-    return user_id == SYSTEM_USER_ID
