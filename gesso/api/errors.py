@@ -54,7 +54,13 @@ def _matches_real_route(request: Request) -> bool:
     return False
 
 
+async def handle_overflow(request: Request, exc: Exception) -> JSONResponse:
+    # A number too large for the database can only come from the request; say so, not 500.
+    return JSONResponse({"detail": "A number in the request is out of range"}, status_code=400)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GessoError, handle_gesso_error)
+    app.add_exception_handler(OverflowError, handle_overflow)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected_error)

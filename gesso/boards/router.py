@@ -29,7 +29,7 @@ def list_boards(
     order_by: Literal["created_at", "board_name"] = "created_at",
     direction: Literal["ASC", "DESC"] = "DESC",
     all: bool | None = None,
-    offset: Annotated[int | None, Query(ge=0)] = None,
+    offset: Annotated[int | None, Query(ge=0, le=2**31)] = None,
     limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     include_archived: bool = False,
 ) -> OffsetPaginatedResults[BoardDTO] | list[BoardDTO]:

@@ -98,7 +98,7 @@ def list_image_dtos(
     search_term: Annotated[str | None, Query(max_length=500)] = None,
     order_dir: Annotated[str, Query(pattern="^(?i)(asc|desc)$")] = "DESC",
     starred_first: bool = True,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
 ) -> OffsetPaginatedResults[ImageDTO]:
     query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)

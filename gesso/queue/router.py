@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import Field
 
 from gesso.api.deps import Queue, Worker
 from gesso.auth.deps import CurrentUser
@@ -28,6 +29,10 @@ from gesso.queue.schemas import (
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
 
 MAX_IDS = 1000
+# Database integers are 64-bit: larger numbers can name nothing, so they are refused up front.
+DB_INT_MAX = 2**63 - 1
+ItemId = Annotated[int, Path(ge=0, le=DB_INT_MAX)]
+ItemIdValue = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 
 
 @router.post("/{queue_id}/enqueue_batch", response_model=EnqueueBatchResult, name="enqueue_batch")
@@ -57,8 +62,8 @@ def list_queue_items(
     queue: Queue,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     status: QueueItemStatus | None = None,
-    cursor: int | None = None,
-    priority: int = 0,
+    cursor: Annotated[int | None, Query(ge=0, le=DB_INT_MAX)] = None,
+    priority: Annotated[int, Query(ge=-DB_INT_MAX, le=DB_INT_MAX)] = 0,
     destination: str | None = None,
 ) -> CursorPaginatedResults[SessionQueueItem]:
     items, has_more = queue.list_page(
@@ -80,7 +85,7 @@ def get_queue_item_ids(
 )
 def get_queue_items_by_item_ids(
     queue_id: str,
-    item_ids: Annotated[list[int], Body(embed=True, max_length=MAX_IDS)],
+    item_ids: Annotated[list[ItemIdValue], Body(embed=True, max_length=MAX_IDS)],
     actor: CurrentUser,
     queue: Queue,
 ) -> list[SessionQueueItem]:
@@ -134,7 +139,10 @@ def cancel_by_destination(
 
 @router.put("/{queue_id}/retry_items_by_id", response_model=RetryItemsResult, name="retry_items_by_id")
 def retry_items_by_id(
-    queue_id: str, item_ids: Annotated[list[int], Body(max_length=MAX_IDS)], actor: CurrentUser, queue: Queue
+    queue_id: str,
+    item_ids: Annotated[list[ItemIdValue], Body(max_length=MAX_IDS)],
+    actor: CurrentUser,
+    queue: Queue,
 ) -> RetryItemsResult:
     return RetryItemsResult(queue_id=queue_id, retried_item_ids=queue.retry_items(actor, queue_id, item_ids))
 
@@ -180,17 +188,17 @@ def get_batch_status(queue_id: str, batch_id: str, actor: CurrentUser, queue: Qu
 
 
 @router.get("/{queue_id}/i/{item_id}", response_model=SessionQueueItem, name="get_queue_item")
-def get_queue_item(queue_id: str, item_id: int, actor: CurrentUser, queue: Queue) -> SessionQueueItem:
+def get_queue_item(queue_id: str, item_id: ItemId, actor: CurrentUser, queue: Queue) -> SessionQueueItem:
     return queue.get_item(actor, queue_id, item_id)
 
 
 @router.put("/{queue_id}/i/{item_id}/cancel", response_model=SessionQueueItem, name="cancel_queue_item")
-def cancel_queue_item(queue_id: str, item_id: int, actor: CurrentUser, queue: Queue) -> SessionQueueItem:
+def cancel_queue_item(queue_id: str, item_id: ItemId, actor: CurrentUser, queue: Queue) -> SessionQueueItem:
     return queue.cancel_item(actor, queue_id, item_id)
 
 
 @router.delete("/{queue_id}/i/{item_id}", response_model=None, name="delete_queue_item")
-def delete_queue_item(queue_id: str, item_id: int, actor: CurrentUser, queue: Queue) -> None:
+def delete_queue_item(queue_id: str, item_id: ItemId, actor: CurrentUser, queue: Queue) -> None:
     queue.delete_item(actor, queue_id, item_id)
 
 

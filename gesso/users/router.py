@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/auth", tags=["users"])
 def list_users(
     admin: AdminUser,
     users: Users,
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=2**31),
     limit: int | None = Query(default=None, ge=1, description="No cap: omit to list every user"),
 ) -> list[UserDTO]:
     return [UserDTO.from_record(u) for u in users.list_users(offset, limit)]
