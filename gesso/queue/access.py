@@ -4,7 +4,7 @@
   for non-admins (see `sanitize`).
 - Single-item cancel, delete and retry of someone else's item → 403 (admins may).
 - Bulk operations silently affect only the caller's own items, unless the caller is an admin.
-- Pausing and resuming the processor is for administrators only.
+- Pausing and resuming the processor is for administrators only (the router's `AdminUser`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,6 @@ def require_mutate_item(actor: Actor, item: QueueItemRecord) -> None:
     if not can_mutate_item(actor, item):
         logger.debug("Queue item %s change refused for %s", item.item_id, actor.user_id)
         raise Forbidden(f"You do not have permission to modify queue item {item.item_id}")
-
-
-def require_processor_control(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("Administrator privileges required")
 
 
 def own_items(actor: Actor) -> list[sa.ColumnElement[bool]]:

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Body, Path, Query
 from pydantic import Field
 
 from gesso.api.deps import Queue, Worker
-from gesso.auth.deps import CurrentUser
-from gesso.queue.access import require_processor_control
+from gesso.auth.deps import AdminUser, CurrentUser
 from gesso.queue.schemas import (
     Batch,
     BatchStatus,
@@ -93,15 +92,13 @@ def get_queue_items_by_item_ids(
 
 
 @router.put("/{queue_id}/processor/resume", response_model=SessionProcessorStatus, name="resume")
-def resume(queue_id: str, actor: CurrentUser, worker: Worker) -> SessionProcessorStatus:
-    require_processor_control(actor)
+def resume(queue_id: str, admin: AdminUser, worker: Worker) -> SessionProcessorStatus:
     worker.resume()
     return SessionProcessorStatus(is_started=worker.is_started, is_processing=worker.is_processing)
 
 
 @router.put("/{queue_id}/processor/pause", response_model=SessionProcessorStatus, name="pause")
-def pause(queue_id: str, actor: CurrentUser, worker: Worker) -> SessionProcessorStatus:
-    require_processor_control(actor)
+def pause(queue_id: str, admin: AdminUser, worker: Worker) -> SessionProcessorStatus:
     worker.pause()
     return SessionProcessorStatus(is_started=worker.is_started, is_processing=worker.is_processing)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 import jwt
 import pytest
@@ -61,44 +62,26 @@ def test_forged_tokens_cannot_mutate(mu_client: TestClient, admin: str) -> None:
     assert "evil@example.com" not in emails
 
 
-def test_token_claiming_system_is_refused(mu_client: TestClient, admin: str) -> None:
-    services = mu_client.app.state.services  # type: ignore[attr-defined]
-    token = services.tokens.mint(
-        user_id="system",
-        email="system@system.local",
-        is_admin=True,
-        token_epoch=0,
-        session_id="x",
-        remember_me=False,
-    ).token
-    assert mu_client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 401
+def signed_token(client: TestClient, **claims: Any) -> str:
+    """A token correctly signed with the server's own secret, with chosen claims."""
+    services = client.app.state.services  # type: ignore[attr-defined]
+    fields = {"email": "e@example.com", "is_admin": True, "token_epoch": 0, "remember_me": False, **claims}
+    token: str = services.tokens.mint(**fields).token
+    return token
 
 
-def test_validly_signed_token_for_unknown_session_is_refused(mu_client: TestClient, admin: str) -> None:
-    services = mu_client.app.state.services  # type: ignore[attr-defined]
-    claims = claims_of(admin)
-    token = services.tokens.mint(
-        user_id=claims["sub"],
-        email="e",
-        is_admin=True,
-        token_epoch=0,
-        session_id="forged-sid",
-        remember_me=False,
-    ).token
-    assert mu_client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 401
-
-
-def test_token_with_stale_epoch_is_refused(mu_client: TestClient, admin: str) -> None:
-    services = mu_client.app.state.services  # type: ignore[attr-defined]
-    claims = claims_of(admin)
-    token = services.tokens.mint(
-        user_id=claims["sub"],
-        email="e",
-        is_admin=True,
-        token_epoch=5,
-        session_id=claims["sid"],
-        remember_me=False,
-    ).token
+@pytest.mark.parametrize(
+    "case",
+    ["claims the system user", "names an unknown session", "carries a stale epoch"],
+)
+def test_signed_token_with_untrue_claims_is_refused(mu_client: TestClient, admin: str, case: str) -> None:
+    real = claims_of(admin)
+    claims = {
+        "claims the system user": {"user_id": "system", "session_id": "x"},
+        "names an unknown session": {"user_id": real["sub"], "session_id": "forged-sid"},
+        "carries a stale epoch": {"user_id": real["sub"], "session_id": real["sid"], "token_epoch": 5},
+    }[case]
+    token = signed_token(mu_client, **claims)
     assert mu_client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 401
 
 
