@@ -102,7 +102,8 @@ def upload_with_button(page: Page, path: Path) -> None:
 
 
 def drop_file(page: Page, data: bytes, name: str) -> None:
-    """Drags a file from 'the desktop' onto the image grid."""
+    """Drags a file from 'the desktop' onto the image grid (once the grid is on the page)."""
+    page.locator("section[aria-label^='Images in']").wait_for()
     page.evaluate(
         """([b64, name]) => {
             const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
