@@ -20,7 +20,6 @@ from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
 from gesso.engine.nodes import build_registry
 from gesso.engine.registry import NodeRegistry
-from gesso.engine.worker import Worker
 from gesso.events.bus import InProcessEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.images.files import ImageFiles
@@ -33,6 +32,7 @@ from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
 from gesso.users.service import UserChange, UserService
+from gesso.worker.runner import Worker
 
 
 @dataclass

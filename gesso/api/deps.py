@@ -15,12 +15,12 @@ from gesso.boards.service import BoardService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.engine.registry import NodeRegistry
-from gesso.engine.worker import Worker as QueueWorker
 from gesso.images.service import ImageService
 from gesso.models.service import ModelService
 from gesso.queue.service import QueueService
 from gesso.services import Services
 from gesso.users.service import UserService
+from gesso.worker.runner import Worker as QueueWorker
 
 
 async def get_services(request: Request) -> Services:

@@ -1,4 +1,4 @@
-"""The in-process worker: claims queue items one at a time and runs their graphs.
+"""The worker loop: claims queue items one at a time and runs their graphs.
 
 Owner gate: before an item starts and before each node, its owner must still exist and be
 active, otherwise the item is canceled. Cancellation (by the owner, an admin, or a user change)
@@ -13,17 +13,15 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from PIL import Image
-
 from gesso.auth.actor import Actor
 from gesso.engine.context import Canceled, NodeContext, NodeImages, NodeModels
-from gesso.engine.executor import Execution, NodeFailed, execute
+from gesso.engine.executor import NodeFailed, execute
 from gesso.engine.graph import InvalidGraph, parse_graph
-from gesso.engine.registry import BaseOutput, NodeRegistry
-from gesso.queue import events
+from gesso.engine.registry import NodeRegistry
 from gesso.queue.service import QueueService
 from gesso.queue.store import QueueItemRecord
 from gesso.users.service import UserService
+from gesso.worker.listener import SessionListener
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +138,7 @@ class Worker:
         except InvalidGraph as exc:
             self._queue.finish(item.item_id, "failed", session, ("InvalidGraph", exc.detail, ""))
             return
-        listener = _EventListener(self._queue, item, session)
+        listener = SessionListener(self._queue, item, session)
 
         def canceled() -> bool:
             return self._cancel_current.is_set() or self._stop.is_set()
@@ -172,60 +170,3 @@ class Worker:
             self._queue.finish(item.item_id, "failed", listener.session, error)
         else:
             self._queue.finish(item.item_id, "completed", listener.record(run))
-
-
-class _EventListener:
-    """Turns execution callbacks into invocation events and keeps the session up to date."""
-
-    def __init__(self, queue: QueueService, item: QueueItemRecord, session: dict[str, Any]) -> None:
-        self._queue = queue
-        self._item = item
-        self.session = session
-        self.session.setdefault("results", {})
-        self.session.setdefault("prepared_source_mapping", {})
-        self.session.setdefault("executed", [])
-
-    def node_started(self, node_id: str, source_node_id: str, node: dict[str, Any]) -> None:
-        self.session["prepared_source_mapping"][node_id] = source_node_id
-        self._queue.publish(events.invocation("invocation_started", self._item, node, source_node_id))
-
-    def node_progress(
-        self,
-        node_id: str,
-        source_node_id: str,
-        node: dict[str, Any],
-        percentage: float | None,
-        message: str,
-        preview: Image.Image | None,
-    ) -> None:
-        image = events.progress_image(preview) if preview is not None else None
-        self._queue.publish(
-            events.invocation(
-                "invocation_progress", self._item, node, source_node_id,
-                message=message, percentage=percentage, image=image,
-            )
-        )  # fmt: skip
-
-    def node_completed(
-        self, node_id: str, source_node_id: str, node: dict[str, Any], output: BaseOutput
-    ) -> None:
-        result = output.as_result()
-        self.session["results"][node_id] = result
-        self.session["executed"].append(node_id)
-        self._queue.publish(
-            events.invocation("invocation_complete", self._item, node, source_node_id, result=result)
-        )
-
-    def failed(self, failure: NodeFailed) -> None:
-        self.session.setdefault("errors", {})[failure.node_id] = failure.error_message
-        self._queue.publish(
-            events.invocation(
-                "invocation_error", self._item, failure.node, failure.source_node_id,
-                error_type=failure.error_type, error_message=failure.error_message,
-                error_traceback=failure.error_traceback,
-            )
-        )  # fmt: skip
-
-    def record(self, run: Execution) -> dict[str, Any]:
-        self.session["executed_history"] = list(self.session["executed"])
-        return self.session

@@ -1,0 +1,1 @@
+"""Runs queue items: claims them from the queue and executes their graphs with the engine."""
