@@ -18,12 +18,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# spandrel pulls in torchvision, whose PyPI wheels are built for PyPI's CUDA torch: beside the CPU
+# torch build it cannot even be imported (and it breaks transformers' image processors), so it is
+# removed again there. Gesso's upscaler loader does without it (gesso/models/upscalers.py).
+DROP_BROKEN_TORCHVISION := $(BIN)/python -c "import torchvision" 2>/dev/null || $(BIN)/pip uninstall --quiet -y torchvision
+
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[gen]"
+	$(DROP_BROKEN_TORCHVISION)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev,gen]"
+	$(DROP_BROKEN_TORCHVISION)
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed $(STUDIO_INDEX)

@@ -8,6 +8,7 @@ the worker before the database goes away.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from gesso.auth import store as auth_store
 from gesso.auth.passwords import PasswordHasher
@@ -19,6 +20,7 @@ from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
 from gesso.engine.nodes import build_registry
+from gesso.engine.preflight import GraphPreflight
 from gesso.engine.registry import NodeRegistry
 from gesso.events.bus import InProcessEventBus
 from gesso.events.socket_server import SocketServer
@@ -27,7 +29,7 @@ from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
 from gesso.models.installer import ModelInstaller
 from gesso.models.loader import ModelLoader
-from gesso.models.service import ModelService
+from gesso.models.service import ModelService, installed_model
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
@@ -79,10 +81,25 @@ class Services:
         images = ImageService(db, ImageFiles(settings.resolved_outputs_dir))
         registry = build_registry()
         bus = InProcessEventBus()
-        queue = QueueService(db, registry, bus, policy_for(settings), max_queue_size=settings.max_queue_size)
+        preflight = GraphPreflight(registry, partial(installed_model, db), images.get_image)
+        queue = QueueService(
+            db,
+            registry,
+            bus,
+            policy_for(settings),
+            max_queue_size=settings.max_queue_size,
+            preflight=preflight.check,
+        )
         # Nothing is loaded here: the loader loads a model when a generation node first asks for it.
         model_loader = ModelLoader(db, settings.resolved_models_dir, int(settings.model_cache_gb * 2**30))
-        worker = Worker(queue, registry, EngineImages(images), users, models=model_loader)
+        worker = Worker(
+            queue,
+            registry,
+            EngineImages(images),
+            users,
+            models=model_loader,
+            tensors_dir=settings.root / "tmp",
+        )
 
         def session_states(wanted: dict[str, tuple[str, str]]) -> dict[str, tuple[bool, int] | None]:
             with db.read() as conn:

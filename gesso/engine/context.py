@@ -6,7 +6,7 @@ owner's read and write rights, and `progress()` both reports and honours cancell
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from gesso.auth.actor import Actor
+from gesso.engine.tensors import SessionTensors
 
 
 class Canceled(Exception):
@@ -39,37 +40,42 @@ class NodeImages(Protocol):
 
 
 @dataclass(frozen=True)
-class PreparedPipeline:
-    """A diffusers pipeline ready to call, with what it was made of (for the image's metadata).
+class ModelInfo:
+    """An installed model as nodes see it; `identifier()` is InvokeAI's `ModelIdentifierField`."""
 
-    `model`, `vae` and each LoRA's `model` are InvokeAI `ModelIdentifierField`s
-    ({key, hash, name, base, type}); `loras` is [{"model": ..., "weight": w}] as in InvokeAI's
-    metadata."""
-
-    pipe: Any
+    key: str
+    hash: str
+    name: str
     base: str
-    device: str
-    model: dict[str, Any]
-    vae: dict[str, Any] | None = None
-    loras: list[dict[str, Any]] = field(default_factory=list)
+    type: str
+    format: str
+
+    def identifier(self, submodel_type: str | None = None) -> dict[str, Any]:
+        found = {"key": self.key, "hash": self.hash, "name": self.name, "base": self.base, "type": self.type}
+        return found | ({"submodel_type": submodel_type} if submodel_type else {})
 
 
 class NodeModels(Protocol):
-    """What generation nodes may ask of the model manager (implemented in `gesso.models.loader`)."""
+    """What generation nodes may ask of the model manager (implemented by
+    `gesso.models.loader.ModelLoader`). Every call names the queue item's owner, so model access
+    rules can be applied to the person a graph runs for."""
 
-    def load(self, model_key: str, **options: Any) -> Any: ...
+    @property
+    def device(self) -> str: ...
 
-    def pipeline(
-        self,
-        model_key: str,
-        *,
-        mode: str,
-        scheduler: str,
-        vae: str | None = None,
-        loras: Sequence[tuple[str, float]] = (),
-    ) -> AbstractContextManager[PreparedPipeline]:
-        """The main model as a `mode` ("txt2img" | "img2img") pipeline with `scheduler`, the VAE
-        and the weighted LoRAs applied, for the duration of the `with` block."""
+    @property
+    def torch_dtype(self) -> Any: ...
+
+    @property
+    def patch_lock(self) -> AbstractContextManager[Any]:
+        """Held while a node changes shared, cached modules for one use (LoRA, seamless, clip skip)."""
+        ...
+
+    def describe(self, model_key: str, *, owner: Actor | None = None) -> ModelInfo: ...
+
+    def load(self, model_key: str, submodel: str | None = None, *, owner: Actor | None = None) -> Any:
+        """A main model's component (`unet`, `text_encoder`, `text_encoder_2`, `tokenizer`,
+        `tokenizer_2`, `vae`, `scheduler`), a VAE, a LoRA's layers, a ControlNet or an upscaler."""
         ...
 
 
@@ -87,6 +93,7 @@ class NodeContext:
     report_progress: ProgressReporter = field(repr=False)
     is_canceled: Callable[[], bool] = field(repr=False)
     models: NodeModels | None = field(default=None, repr=False)
+    tensors: SessionTensors | None = field(default=None, repr=False)
 
     def raise_if_canceled(self) -> None:
         if self.is_canceled():
@@ -98,6 +105,25 @@ class NodeContext:
         """Report step progress (0..1) with an optional preview; stops here if canceled."""
         self.raise_if_canceled()
         self.report_progress(percentage, message, preview)
+
+    @property
+    def model_manager(self) -> NodeModels:
+        if self.models is None:
+            raise RuntimeError("this server runs without a model manager")
+        return self.models
+
+    def describe_model(self, model_key: str) -> ModelInfo:
+        return self.model_manager.describe(model_key, owner=self.owner)
+
+    def load_model(self, model_key: str, submodel: str | None = None) -> Any:
+        """Load through the model manager as the queue item's owner."""
+        return self.model_manager.load(model_key, submodel, owner=self.owner)
+
+    @property
+    def store(self) -> SessionTensors:
+        if self.tensors is None:
+            raise RuntimeError("this run has no tensor store")
+        return self.tensors
 
     def load_image(self, image_name: str) -> Image.Image:
         return self.images.load_pil(self.owner, image_name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -30,11 +31,27 @@ class BaseOutput(BaseModel):
         return {"type": self.output_type, **self.model_dump(mode="json")}
 
 
+@dataclass(frozen=True)
+class ModelRequirement:
+    """What kind of installed model a node's model input takes, checked before enqueue."""
+
+    types: tuple[str, ...]
+    bases: tuple[str, ...] | None = None
+
+    def describe(self) -> str:
+        bases = " or ".join(self.bases) + " " if self.bases else ""
+        return f"{bases}{' or '.join(self.types)} models"
+
+
 class BaseNode(BaseModel):
     model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
 
     node_type: ClassVar[str]
     output_class: ClassVar[type[BaseOutput]]
+    # input name -> the models it takes (model inputs of nodes not listed are only checked to exist)
+    model_requirements: ClassVar[dict[str, ModelRequirement]] = {}
+    # inputs holding a model key as a plain string (Gesso's compound nodes), besides typed fields
+    model_key_inputs: ClassVar[tuple[str, ...]] = ()
 
     id: str
     is_intermediate: bool = False

@@ -1,33 +1,33 @@
-"""`ModelLoader`: turns installed model records into ready diffusers pipelines (`NodeModels`).
+"""`ModelLoader`: installed model records → loaded models for the generation nodes (`NodeModels`).
 
 Nothing is loaded until a node asks: creating the loader imports neither torch nor diffusers.
-Loaded main pipelines, VAEs and LoRA state dicts live in a `ModelCache` under a byte budget.
-Per use, a pipeline object of the wanted kind (text- or image-to-image, SD or SDXL) is assembled
-from the cached components with a fresh scheduler and the optional VAE, so the img2img pipeline
-costs no second load and the cached one is never altered; LoRAs are applied to the shared
-modules for one use and unloaded afterwards, under a lock, so the cached pipeline stays clean.
+Main models (as diffusers pipelines whose components nodes take one by one), VAEs, LoRA layers,
+ControlNets and upscalers live in a `ModelCache` under a byte budget. Nodes that change shared
+modules for one use (LoRA weights, seamless padding, clip skip) do it under `patch_lock` and put
+everything back afterwards, so the cached models stay clean.
 
 Device: CUDA, then MPS, then CPU; dtype float16 on CUDA/MPS, float32 on CPU.
 """
 
 from __future__ import annotations
 
-import inspect
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gesso.auth.actor import Actor
 from gesso.db.engine import Database
-from gesso.engine.context import PreparedPipeline
+from gesso.engine.context import ModelInfo
 from gesso.errors import GessoError, InvalidInput, NotFound
-from gesso.models.cache import ModelCache
-from gesso.models.schedulers import make_scheduler
+from gesso.models.cache import ModelCache, estimate_size
+from gesso.models.lora import LoraLayer, UnknownLoraLayout, parse_layers
 from gesso.models.store import ModelRecord, get_model
+from gesso.models.upscalers import describe as describe_upscaler
 
-MAIN_BASES = ("sd-1", "sd-2", "sdxl")
-MODES = ("txt2img", "img2img")
+MAIN_BASES = ("sd-1", "sd-2", "sdxl", "sdxl-refiner")
+SUBMODELS = ("unet", "text_encoder", "text_encoder_2", "tokenizer", "tokenizer_2", "vae", "scheduler")
+# Enough of SDXL's UNet config for diffusers' mapping of original block names in kohya LoRAs.
+SDXL_UNET_LAYOUT = {"layers_per_block": 2}
 
 
 class UnknownModel(NotFound):
@@ -68,9 +68,13 @@ def identifier(record: ModelRecord) -> dict[str, Any]:
     }
 
 
-def _vae_family(base: str) -> str:
+def vae_family(base: str) -> str:
     """SD 1.x and 2.x share one VAE architecture (the probe calls every non-XL VAE sd-1)."""
-    return "sdxl" if base == "sdxl" else "sd"
+    return "sdxl" if base.startswith("sdxl") else "sd"
+
+
+def _layers_size(layers: list[LoraLayer]) -> int:
+    return sum(int(t.nbytes) for layer in layers for t in layer.tensors.values())
 
 
 class ModelLoader:
@@ -88,10 +92,7 @@ class ModelLoader:
         self._device = device
         self._dtype = dtype
         self.cache = ModelCache(cache_bytes, on_evict=self._free_device_memory)
-        self._use_lock = threading.Lock()
-        # The last assembled pipeline object, reused while the settings repeat (the common case:
-        # one model, one scheduler, no LoRAs). Building one costs a few milliseconds per image.
-        self._last_assembled: tuple[tuple[Any, ...], Any] | None = None
+        self._use_lock = threading.RLock()
 
     # -- device ------------------------------------------------------------------------------
 
@@ -141,22 +142,9 @@ class ModelLoader:
 
     def forget(self, key: str) -> int:
         """Drop everything cached for model `key` (after it was deleted, moved or changed)."""
-        with self._use_lock:
-            self._last_assembled = None
         return self.cache.discard_prefix(f"{key}|")
 
     # -- loading -----------------------------------------------------------------------------
-
-    def load(self, model_key: str, **options: Any) -> Any:
-        """The loaded model: a main model's base pipeline, a VAE module, or a LoRA state dict."""
-        record = self.record(model_key)
-        if record.type == "main":
-            return self._main(record)
-        if record.type == "vae":
-            return self._vae(record)
-        if record.type == "lora":
-            return self._lora(record)
-        raise IncompatibleModel(f"Model {record.name!r} is a {record.type} model, which Gesso cannot load")
 
     def _cache_key(self, record: ModelRecord) -> str:
         return f"{record.key}|{record.type}|{record.hash}|{record.path}"
@@ -173,13 +161,19 @@ class ModelLoader:
         return self.cache.get_or_load(self._cache_key(record), lambda: self._load_main(record))
 
     def _load_main(self, record: ModelRecord) -> Any:
-        from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+        from diffusers import (
+            StableDiffusionPipeline,
+            StableDiffusionXLImg2ImgPipeline,
+            StableDiffusionXLPipeline,
+        )
 
         path = self._path(record)
-        pipeline_class: Any = StableDiffusionXLPipeline if record.base == "sdxl" else StableDiffusionPipeline
+        pipeline_class: Any = {
+            "sdxl": StableDiffusionXLPipeline, "sdxl-refiner": StableDiffusionXLImg2ImgPipeline
+        }.get(record.base, StableDiffusionPipeline)  # fmt: skip
         extra: dict[str, Any] = (
             {"add_watermarker": False}
-            if record.base == "sdxl"
+            if record.base.startswith("sdxl")
             else {"safety_checker": None, "requires_safety_checker": False}
         )
         try:
@@ -236,8 +230,16 @@ class ModelLoader:
             raise ModelLoadError(f"Cannot load VAE {record.name!r}: {type(exc).__name__}: {exc}") from exc
         return vae.to(self.device)
 
-    def _lora(self, record: ModelRecord) -> dict[str, Any]:
-        return self.cache.get_or_load(self._cache_key(record), lambda: self._load_lora(record))
+    def _lora(self, record: ModelRecord) -> list[LoraLayer]:
+        def load() -> list[LoraLayer]:
+            try:
+                return parse_layers(
+                    self._load_lora(record), SDXL_UNET_LAYOUT if record.base == "sdxl" else None
+                )
+            except UnknownLoraLayout as exc:
+                raise ModelLoadError(f"Cannot use LoRA {record.name!r}: {exc}") from exc
+
+        return self.cache.get_or_load(self._cache_key(record), load, _layers_size)
 
     def _load_lora(self, record: ModelRecord) -> dict[str, Any]:
         from safetensors.torch import load_file
@@ -253,60 +255,76 @@ class ModelLoader:
         except Exception as exc:
             raise ModelLoadError(f"Cannot load LoRA {record.name!r}: {type(exc).__name__}: {exc}") from exc
 
-    # -- use -----------------------------------------------------------------------------------
+    # -- what nodes call (`NodeModels`) -----------------------------------------------------
 
-    @contextmanager
-    def pipeline(
-        self,
-        model_key: str,
-        *,
-        mode: str,
-        scheduler: str,
-        vae: str | None = None,
-        loras: Sequence[tuple[str, float]] = (),
-    ) -> Iterator[PreparedPipeline]:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
-        main = self._expect(model_key, "main", "main model")
-        vae_record = self._expect(vae, "vae", "VAE") if vae else None
-        if vae_record is not None and _vae_family(vae_record.base) != _vae_family(main.base):
+    @property
+    def torch_dtype(self) -> Any:
+        import torch
+
+        return getattr(torch, self.dtype)
+
+    @property
+    def patch_lock(self) -> threading.RLock:
+        return self._use_lock
+
+    def describe(self, model_key: str, *, owner: Actor | None = None) -> ModelInfo:
+        """The model's identity. `owner` is whom the graph runs for (model access rules hook in
+        here; `NodeContext` always passes it)."""
+        record = self.record(model_key)
+        return ModelInfo(record.key, record.hash, record.name, record.base, record.type, record.format)
+
+    def load(self, model_key: str, submodel: str | None = None, *, owner: Actor | None = None) -> Any:
+        """A main model's component, a VAE, a LoRA's layers, a ControlNet or an upscaler."""
+        record = self.record(model_key)
+        if record.type == "main":
+            pipe = self._main(record)
+            if submodel is None:
+                return pipe
+            component = pipe.components.get(submodel) if submodel in SUBMODELS else None
+            if component is None:
+                raise IncompatibleModel(f"Model {record.name!r} ({record.base}) has no {submodel!r}")
+            return component
+        loaders = {"vae": self._vae, "lora": self._lora, "controlnet": self._controlnet,
+                   "spandrel_image_to_image": self._upscaler}  # fmt: skip
+        if record.type not in loaders:
             raise IncompatibleModel(
-                f"VAE {vae_record.name!r} is for {vae_record.base} models; "
-                f"the main model {main.name!r} is {main.base}"
+                f"Model {record.name!r} is a {record.type} model, which Gesso cannot load"
             )
-        lora_records = [(self._expect(key, "lora", "LoRA"), weight) for key, weight in loras]
-        for lora, _ in lora_records:
-            if lora.base != main.base:
-                raise IncompatibleModel(
-                    f"LoRA {lora.name!r} is for {lora.base} models; "
-                    f"the main model {main.name!r} is {main.base}"
+        return loaders[record.type](record)
+
+    def _controlnet(self, record: ModelRecord) -> Any:
+        return self.cache.get_or_load(self._cache_key(record), lambda: self._load_controlnet(record))
+
+    def _load_controlnet(self, record: ModelRecord) -> Any:
+        from diffusers import ControlNetModel
+
+        path = self._path(record)
+        model_class: Any = ControlNetModel
+        try:
+            if record.format == "diffusers":
+                model = model_class.from_pretrained(
+                    str(path), local_files_only=True, use_safetensors=True, **self._dtype_option()
                 )
-        base_pipe = self._main(main)
-        vae_module = self._vae(vae_record) if vae_record is not None else None
-        lora_weights = [(lora, self._lora(lora), weight) for lora, weight in lora_records]
-        with self._use_lock:
-            # Keyed by the cached objects themselves, so a reloaded model is never served stale.
-            settings = (id(base_pipe), id(vae_module), main.hash, mode, scheduler)
-            if not lora_weights and self._last_assembled is not None and self._last_assembled[0] == settings:
-                pipe = self._last_assembled[1]
-            else:
-                fresh_scheduler = make_scheduler(scheduler, base_pipe.scheduler.config)
-                pipe = _assemble(base_pipe, main.base, mode, scheduler=fresh_scheduler, vae=vae_module)
-                # With LoRAs the object is changed for this use only; never keep it.
-                self._last_assembled = None if lora_weights else (settings, pipe)
-            _apply_loras(pipe, lora_weights)
+            else:  # a single file: the config comes from the hub unless cached, as for checkpoints
+                model = model_class.from_single_file(str(path), **self._dtype_option())
+        except Exception as exc:
+            raise ModelLoadError(
+                f"Cannot load ControlNet {record.name!r}: {type(exc).__name__}: {exc}"
+            ) from exc
+        return model.to(self.device)
+
+    def _upscaler(self, record: ModelRecord) -> Any:
+        def load() -> Any:
             try:
-                yield PreparedPipeline(
-                    pipe=pipe,
-                    base=main.base,
-                    device=self.device,
-                    model=identifier(main),
-                    vae=identifier(vae_record) if vae_record is not None else None,
-                    loras=[{"model": identifier(r), "weight": w} for r, _, w in lora_weights],
-                )
-            finally:
-                if lora_weights:
-                    pipe.unload_lora_weights()
+                return describe_upscaler(self._path(record)).to(self.device).eval()
+            except ValueError as exc:
+                raise ModelLoadError(f"Cannot load {record.name!r}: {exc}") from exc
+
+        return self.cache.get_or_load(self._cache_key(record), load, _descriptor_size)
+
+
+def _descriptor_size(descriptor: Any) -> int:
+    return estimate_size(getattr(descriptor, "model", None))
 
 
 def _variant(path: Path) -> str | None:
@@ -317,47 +335,3 @@ def _variant(path: Path) -> str | None:
     ):
         return None
     return "fp16"
-
-
-def _assemble(base_pipe: Any, base: str, mode: str, *, scheduler: Any, vae: Any) -> Any:
-    """A pipeline object of the wanted kind over `base_pipe`'s modules (nothing is copied); the
-    scheduler and the VAE, when given, replace the cached ones in this object only."""
-    import diffusers
-
-    components = {**base_pipe.components, "scheduler": scheduler}
-    if vae is not None:
-        components["vae"] = vae
-    if base == "sdxl":
-        name = "StableDiffusionXLPipeline" if mode == "txt2img" else "StableDiffusionXLImg2ImgPipeline"
-        options: dict[str, Any] = {"add_watermarker": False}
-        forced = getattr(base_pipe.config, "force_zeros_for_empty_prompt", None)
-        if forced is not None:
-            options["force_zeros_for_empty_prompt"] = forced
-    else:
-        name = "StableDiffusionPipeline" if mode == "txt2img" else "StableDiffusionImg2ImgPipeline"
-        options = {"requires_safety_checker": False}
-    pipeline_class = getattr(diffusers, name)
-    accepted = set(inspect.signature(pipeline_class.__init__).parameters) - {"self"}
-    pipe = pipeline_class(**{k: v for k, v in components.items() if k in accepted}, **options)
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
-
-
-def _apply_loras(pipe: Any, loras: list[tuple[ModelRecord, dict[str, Any], float]]) -> None:
-    if not loras:
-        return
-    names: list[str] = []
-    try:
-        for index, (record, state_dict, _) in enumerate(loras):
-            name = f"gesso_lora_{index}"
-            try:
-                pipe.load_lora_weights(dict(state_dict), adapter_name=name)
-            except Exception as exc:
-                raise ModelLoadError(
-                    f"Cannot apply LoRA {record.name!r}: {type(exc).__name__}: {exc}"
-                ) from exc
-            names.append(name)
-        pipe.set_adapters(names, adapter_weights=[weight for _, _, weight in loras])
-    except BaseException:
-        pipe.unload_lora_weights()  # also undoes a LoRA that failed half-way through
-        raise

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from gesso.errors import InvalidInput
+from gesso.models.lora import UnknownLoraLayout, lora_format
+from gesso.models.upscalers import describe as describe_upscaler
 
 PICKLE_SUFFIXES = {".ckpt", ".bin", ".pt", ".pth", ".pkl"}
 MAX_HEADER_BYTES = 100 * 1024 * 1024
@@ -76,18 +78,29 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _probe_folder(path: Path) -> ProbeResult:
     index = path / "model_index.json"
     if index.is_file():
-        pipeline = str(_read_json(index).get("_class_name", ""))
+        model_index = _read_json(index)
+        pipeline = str(model_index.get("_class_name", ""))
         if pipeline not in PIPELINE_BASES:
             raise UnidentifiedModel(
                 f"Unsupported diffusers pipeline {pipeline!r} (supported: SD 1.x, SD 2.x, SDXL)"
             )
         base = PIPELINE_BASES[pipeline] or _base_from_unet(path / "unet" / "config.json")
+        no_first_encoder = "text_encoder" in model_index and not any(model_index["text_encoder"] or [])
+        if base == "sdxl" and (model_index.get("requires_aesthetics_score") is True or no_first_encoder):
+            base = "sdxl-refiner"  # the refiner has only the second (bigG) text encoder
         if not any(path.glob("unet/*.safetensors")):
             raise UnidentifiedModel(
                 "The diffusers folder has no .safetensors UNet weights (pickled .bin is refused)"
             )
         return ProbeResult(base=base, type="main", format="diffusers", name=path.name)
     config = path / "config.json"
+    if config.is_file() and _read_json(config).get("_class_name") == "ControlNetModel":
+        if not any(path.glob("*.safetensors")):
+            raise UnidentifiedModel(
+                "The ControlNet folder has no .safetensors weights (pickled .bin is refused)"
+            )
+        base = _base_from_unet(config)
+        return ProbeResult(base=base, type="controlnet", format="diffusers", name=path.name)
     if config.is_file() and _read_json(config).get("_class_name") == "AutoencoderKL":
         if not any(path.glob("*.safetensors")):
             raise UnidentifiedModel("The VAE folder has no .safetensors weights (pickled .bin is refused)")
@@ -151,16 +164,53 @@ def _probe_safetensors(path: Path) -> ProbeResult:
     name = path.stem
     if any(k.startswith("model.diffusion_model.") for k in keys):
         return ProbeResult(base=_checkpoint_base(tensors), type="main", format="checkpoint", name=name)
-    if any(k.startswith(("lora_unet_", "lora_te")) or ".lora_down." in k or ".lora_A." in k for k in keys):
-        return ProbeResult(base=_lora_base(tensors), type="lora", format="lycoris", name=name)
+    if any(k.startswith("control_model.") for k in keys):
+        return ProbeResult(base=_controlnet_base(tensors), type="controlnet", format="checkpoint", name=name)
+    if _looks_like_lora(keys):
+        try:
+            layout = lora_format(keys)
+        except UnknownLoraLayout as exc:
+            raise UnidentifiedModel(f"{path.name}: an unsupported LoRA: {exc}") from None
+        return ProbeResult(
+            base=_lora_base(tensors),
+            type="lora",
+            format="diffusers" if layout == "diffusers" else "lycoris",
+            name=name,
+            config={"lora_layout": layout},
+        )
     if any(k.startswith("encoder.conv_in") for k in keys) and any(
         k.startswith("decoder.conv_in") for k in keys
     ):
         base = "sdxl" if re.search(r"xl", name, re.IGNORECASE) else "sd-1"
         return ProbeResult(base=base, type="vae", format="checkpoint", name=name)
-    raise UnidentifiedModel(
-        f"{path.name}: its tensors match no supported model (SD main checkpoint, VAE or LoRA)"
+    try:
+        descriptor = describe_upscaler(path)
+    except ValueError as exc:
+        raise UnidentifiedModel(
+            f"{path.name}: its tensors match no supported model (SD main checkpoint, VAE, LoRA, "
+            f"ControlNet, or an image-to-image model: {exc})"
+        ) from None
+    return ProbeResult(
+        base="any",
+        type="spandrel_image_to_image",
+        format="checkpoint",
+        name=name,
+        config={"architecture": descriptor.architecture.name, "scale": int(descriptor.scale)},
     )
+
+
+def _looks_like_lora(keys: list[str]) -> bool:
+    markers = (".lora_down.", ".lora_A.", ".lora.down.", ".hada_w1_a", ".lokr_w1")
+    return any(k.startswith(("lora_unet_", "lora_te")) or any(m in k for m in markers) for k in keys)
+
+
+def _controlnet_base(tensors: dict[str, Any]) -> str:
+    for key, info in tensors.items():
+        if key.startswith("control_model.") and key.endswith("attn2.to_k.weight"):
+            width = _last_dim(info)
+            if width in CONTEXT_TO_BASE:
+                return CONTEXT_TO_BASE[width]
+    raise UnidentifiedModel("The ControlNet has no cross-attention layers to tell its base model from")
 
 
 def _checkpoint_base(tensors: dict[str, Any]) -> str:
@@ -179,7 +229,8 @@ def _lora_base(tensors: dict[str, Any]) -> str:
     if any(k.startswith("lora_te2_") or ".text_encoder_2." in k for k in tensors):
         return "sdxl"
     for key, info in tensors.items():
-        if ("attn2_to_k" in key or "attn2.to_k" in key) and ("lora_down" in key or "lora_A" in key):
+        down = "lora_down" in key or "lora_A" in key or "lora.down" in key or "hada_w1_b" in key
+        if ("attn2_to_k" in key or "attn2.to_k" in key) and down:
             width = _last_dim(info)
             if width in CONTEXT_TO_BASE:
                 return CONTEXT_TO_BASE[width]

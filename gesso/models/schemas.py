@@ -10,7 +10,7 @@ from gesso.models.schedulers import SchedulerName
 from gesso.models.store import ModelRecord
 
 BaseModelType = Literal["any", "sd-1", "sd-2", "sdxl", "sdxl-refiner"]
-ModelType = Literal["main", "vae", "lora"]
+ModelType = Literal["main", "vae", "lora", "controlnet", "spandrel_image_to_image"]
 ModelFormat = Literal["diffusers", "checkpoint", "lycoris"]
 InstallStatus = Literal[
     "waiting", "downloading", "downloads_done", "running", "completed", "error", "cancelled"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gesso.db.engine import Database
+from gesso.engine.preflight import InstalledModel
 from gesso.errors import InvalidInput, NotFound
 from gesso.models import store
 from gesso.models.installer import ModelInstaller
@@ -28,6 +29,13 @@ SCAN_MAX_ENTRIES = 5000
 class ModelNotFound(NotFound):
     def __init__(self, detail: str = "model not found") -> None:
         super().__init__(detail)
+
+
+def installed_model(db: Database, key: str) -> InstalledModel | None:
+    """What graph checks before enqueue need to know of model `key` (None: not installed)."""
+    with db.read() as conn:
+        record = store.get_model(conn, key)
+    return None if record is None else InstalledModel(record.name, record.base, record.type)
 
 
 class ModelService:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
-from gesso.engine.graph import parse_graph
+from gesso.engine.graph import Graph, parse_graph
 from gesso.engine.registry import NodeRegistry
 from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
@@ -43,6 +43,14 @@ class QueueItemNotFound(NotFound):
         super().__init__(f"Queue item with id {item_id} not found in queue {queue_id}")
 
 
+# Called with (actor, parsed graph, batch data values) before anything is queued; raises to refuse.
+GraphCheck = Callable[[Actor, Graph, list[tuple[str, str, Any]]], None]
+
+
+def _plain(item: Any) -> Any:
+    return item.model_dump() if hasattr(item, "model_dump") else item
+
+
 def to_item(record: QueueItemRecord) -> SessionQueueItem:
     return SessionQueueItem.model_validate(record.__dict__)
 
@@ -56,12 +64,14 @@ class QueueService:
         policy: DequeuePolicy,
         *,
         max_queue_size: int,
+        preflight: GraphCheck | None = None,
     ) -> None:
         self._db = db
         self._registry = registry
         self._bus = bus
         self.policy = policy
         self._max_queue_size = max_queue_size
+        self._preflight = preflight
         self._cancel_listeners: list[Callable[[Sequence[int]], None]] = []
         self._enqueue_listeners: list[Callable[[], None]] = []
 
@@ -78,6 +88,11 @@ class QueueService:
         free capacity. A full queue is not an error: `enqueued` is smaller than `requested`."""
         graph = parse_graph(batch.graph, self._registry)
         check_batch_data(batch, graph, self._registry)
+        if self._preflight is not None:
+            batch_values = [
+                (d.node_path, d.field_name, _plain(i)) for g in batch.data or [] for d in g for i in d.items
+            ]
+            self._preflight(actor, graph, batch_values)
         requested = requested_count(batch)
         with self._db.write() as conn:
             room = max(0, self._max_queue_size - store.pending_count(conn, queue_id))

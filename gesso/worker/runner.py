@@ -9,8 +9,10 @@ in a node fails that item with its error type, message and traceback; the worker
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from gesso.auth.actor import Actor
@@ -18,6 +20,7 @@ from gesso.engine.context import Canceled, NodeContext, NodeImages, NodeModels
 from gesso.engine.executor import NodeFailed, execute
 from gesso.engine.graph import InvalidGraph, parse_graph
 from gesso.engine.registry import NodeRegistry
+from gesso.engine.tensors import SessionTensors
 from gesso.queue.service import QueueService
 from gesso.queue.store import QueueItemRecord
 from gesso.users.service import UserService
@@ -37,6 +40,7 @@ class Worker:
         users: UserService,
         *,
         models: NodeModels | None = None,
+        tensors_dir: Path | None = None,
         queue_id: str = "default",
         idle_poll_seconds: float = 2.0,
     ) -> None:
@@ -45,6 +49,7 @@ class Worker:
         self._images = images
         self._users = users
         self._models = models
+        self._tensors_dir = tensors_dir or Path(tempfile.gettempdir()) / "gesso-tensors"
         self._queue_id = queue_id
         self._idle_poll = idle_poll_seconds
         self._wake = threading.Event()
@@ -138,6 +143,20 @@ class Worker:
         except InvalidGraph as exc:
             self._queue.finish(item.item_id, "failed", session, ("InvalidGraph", exc.detail, ""))
             return
+        tensors = SessionTensors(self._tensors_dir, item.session_id)
+        try:
+            self._execute(item, session, graph, owner, tensors)
+        finally:
+            tensors.close()  # completed, failed or canceled: the session's tensors go
+
+    def _execute(
+        self,
+        item: QueueItemRecord,
+        session: dict[str, Any],
+        graph: Any,
+        owner: Actor,
+        tensors: SessionTensors,
+    ) -> None:
         listener = SessionListener(self._queue, item, session)
 
         def canceled() -> bool:
@@ -157,6 +176,7 @@ class Worker:
                 report_progress=report,
                 is_canceled=canceled,
                 models=self._models,
+                tensors=tensors,
             )
 
         try:

@@ -7,46 +7,55 @@ accepted as well, for `model`, `vae` and each LoRA. `seed` defaults to 0; the st
 button sends a random one. Noise comes from a CPU generator, so a seed gives the same image on
 any device of the same kind.
 
-Models are reached only through `ctx.models` (`gesso.models.loader.ModelLoader` in the server).
-Every denoising step reports progress with a cheap preview (the latents through a fixed linear
-latent→RGB projection, no VAE decode) and honours cancellation. The result stores its
-generation parameters under InvokeAI's metadata names, so a client can recall them.
+Both are thin compositions of the functions the standard nodes use (`gesso.engine.generation`):
+the same prompt encoding (compel), noise, denoising loop (progress with a latent preview each
+step, cancellation), VAE and LoRA patching. The result stores its generation parameters under
+InvokeAI's metadata names, so a client can recall them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-import numpy as np
 from PIL import Image
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
+from gesso.engine import generation
+from gesso.engine.diffusion import Conditioning, DenoiseRequest, make_noise
+from gesso.engine.nodes import sd_prompts
 from gesso.engine.nodes.gallery import ImageOutput
 from gesso.engine.nodes.image_ops import MAX_PIXELS, SEED_MAX
+from gesso.engine.nodes.sd_models import (
+    MainModelLoaderNode,
+    ModelLoaderOutput,
+    SDXLModelLoaderNode,
+    SDXLModelLoaderOutput,
+)
 from gesso.engine.registry import BaseNode, BaseOutput
-from gesso.engine.types import BoardField, ImageField
+from gesso.engine.types import (
+    BoardField,
+    CLIPField,
+    ImageField,
+    LoRAField,
+    ModelIdentifierField,
+    UNetField,
+    VAEField,
+)
+from gesso.errors import InvalidInput
 from gesso.models.schedulers import SchedulerName
 
 if TYPE_CHECKING:
-    from gesso.engine.context import NodeContext, NodeModels, PreparedPipeline
+    from gesso.engine.context import ModelInfo, NodeContext
+
+
+class IncompatibleModel(InvalidInput):
+    """The model exists but cannot be used here (wrong type, or a base that does not match)."""
+
 
 MIN_SIDE = 64
 MAX_SIDE = 4096
 MAX_LORAS = 16
-
-# Latent channel -> RGB contributions (rows: the four latent channels), as InvokeAI's previews use.
-LATENT_RGB_SD = (
-    (0.3444, 0.1385, 0.0670),
-    (0.1247, 0.4027, 0.1494),
-    (-0.3192, 0.2513, 0.2103),
-    (-0.1307, -0.1874, -0.7445),
-)
-LATENT_RGB_SDXL = (
-    (0.3816, 0.4930, 0.5320),
-    (-0.3753, 0.1631, 0.1739),
-    (0.1770, 0.3588, -0.2048),
-    (-0.4350, -0.2644, -0.4289),
-)
 
 
 def _model_key(value: Any) -> Any:
@@ -74,23 +83,21 @@ class LoraWeight(BaseModel):
         return value
 
 
-def latent_preview(latents: Any, base: str) -> Image.Image | None:
-    """A small RGB picture of 4-channel latents (1/8 of the image's size), without the VAE."""
-    import torch
+@dataclass
+class Parts:
+    """The standard nodes' fields for this node's models (what the loader nodes would pass on)."""
 
-    sample = latents[0].detach().float()
-    if sample.ndim != 3 or sample.shape[0] != 4:
-        return None
-    factors = torch.tensor(LATENT_RGB_SDXL if base == "sdxl" else LATENT_RGB_SD, device=sample.device)
-    rgb = torch.einsum("chw,cr->hwr", sample, factors)
-    pixels = ((rgb + 1.0) * 127.5).clamp(0, 255).to(torch.uint8).cpu().numpy()
-    return Image.fromarray(np.ascontiguousarray(pixels), "RGB")
+    main: ModelInfo
+    unet: UNetField
+    clips: list[CLIPField]
+    vae: VAEField
 
 
 class StableDiffusionNode(BaseNode):
-    """Inputs and the generation loop both nodes share."""
+    """Inputs and the generation both nodes share."""
 
     use_cache: bool = False  # a new image each run, even with the same inputs
+    model_key_inputs: ClassVar[tuple[str, ...]] = ("model", "vae")
     model: ModelKey = Field(
         description="The main model's key (Gesso-specific; a ModelIdentifierField works too)"
     )
@@ -105,47 +112,91 @@ class StableDiffusionNode(BaseNode):
     board: BoardField | None = None
     metadata: dict[str, Any] | None = None
 
-    def _models(self, ctx: NodeContext) -> NodeModels:
+    def _parts(self, ctx: NodeContext) -> Parts:
         if ctx.models is None:
             raise RuntimeError(f"{self.node_type}: this server runs without a model manager")
-        return ctx.models
+        main = ctx.describe_model(self.model)
+        if main.type != "main" or main.base not in ("sd-1", "sd-2", "sdxl"):
+            raise IncompatibleModel(
+                f"Model {main.name!r} ({self.model}) is a {main.type} model ({main.base}) and cannot be "
+                "used as the main model"
+            )
+        key = ModelIdentifierField(key=self.model)
+        loaded: ModelLoaderOutput | SDXLModelLoaderOutput = (
+            SDXLModelLoaderNode(id=self.id, model=key).invoke(ctx)
+            if main.base == "sdxl"
+            else MainModelLoaderNode(id=self.id, model=key).invoke(ctx)
+        )
+        vae = loaded.vae
+        if self.vae:
+            vae_info = ctx.describe_model(self.vae)
+            if vae_info.type != "vae":
+                raise IncompatibleModel(f"Model {vae_info.name!r} is a {vae_info.type} model, not a VAE")
+            if generation.model_family(vae_info.base) != generation.model_family(main.base):
+                raise IncompatibleModel(
+                    f"VAE {vae_info.name!r} is for {vae_info.base} models; "
+                    f"the main model {main.name!r} is {main.base}"
+                )
+            vae = VAEField(vae=ModelIdentifierField.model_validate(vae_info.identifier()))
+        clips = [loaded.clip, loaded.clip2] if isinstance(loaded, SDXLModelLoaderOutput) else [loaded.clip]
+        unet = loaded.unet
+        for lora in self.loras:
+            info = ctx.describe_model(lora.key)
+            if info.type != "lora" or info.base != main.base:
+                raise IncompatibleModel(
+                    f"LoRA {info.name!r} is for {info.base} models; "
+                    f"the main model {main.name!r} is {main.base}"
+                    if info.type == "lora"
+                    else f"Model {info.name!r} is a {info.type} model, not a LoRA"
+                )
+            field = LoRAField(lora=ModelIdentifierField.model_validate(info.identifier()), weight=lora.weight)
+            unet.loras.append(field)
+            for clip in clips:
+                clip.loras.append(field)
+        return Parts(main=main, unet=unet, clips=clips, vae=vae)
 
-    def _generate(self, ctx: NodeContext, mode: str, **call: Any) -> tuple[Image.Image, PreparedPipeline]:
+    def _conditioning(
+        self, ctx: NodeContext, parts: Parts, prompt: str, width: int, height: int
+    ) -> Conditioning:
         import torch
 
-        ctx.progress(None, "Loading model")
-        loras = [(lora.key, lora.weight) for lora in self.loras]
-        with self._models(ctx).pipeline(
-            self.model, mode=mode, scheduler=self.scheduler, vae=self.vae, loras=loras
-        ) as prepared:
+        if parts.main.base != "sdxl":
+            embeds, _ = sd_prompts.encode(ctx, parts.clips[0], prompt, penultimate=False, pooled=False)
+            return Conditioning(embeds=embeds)
+        first, _ = sd_prompts.encode(ctx, parts.clips[0], prompt, penultimate=True, pooled=False)
+        second, pooled = sd_prompts.encode(ctx, parts.clips[1], prompt, penultimate=True, pooled=True)
+        length = max(first.shape[1], second.shape[1])
+        first, second = (torch.nn.functional.pad(e, (0, 0, 0, length - e.shape[1])) for e in (first, second))
+        time_ids = torch.tensor([[height, width, 0, 0, height, width]], dtype=torch.float32)
+        return Conditioning(embeds=torch.cat([first, second], dim=-1), pooled=pooled, time_ids=time_ids)
 
-            def on_step_end(pipe: Any, step: int, timestep: Any, tensors: dict[str, Any]) -> dict[str, Any]:
-                total = int(getattr(pipe, "num_timesteps", 0) or self.steps)
-                preview = latent_preview(tensors["latents"], prepared.base)
-                ctx.progress((step + 1) / total, f"Step {step + 1} of {total}", preview)
-                return tensors
+    def _generate(
+        self,
+        ctx: NodeContext,
+        parts: Parts,
+        width: int,
+        height: int,
+        *,
+        latents: Any = None,
+        start: float = 0.0,
+    ) -> Image.Image:
+        request = DenoiseRequest(
+            unet=None, scheduler=None, base=parts.main.base, steps=self.steps, cfg_scale=self.cfg_scale,
+            seed=self.seed, denoising_start=start, latents=latents,
+            noise=make_noise(self.seed, width, height),
+            positive=self._conditioning(ctx, parts, self.prompt, width, height),
+            negative=self._conditioning(ctx, parts, self.negative_prompt, width, height),
+        )  # fmt: skip
+        result = generation.run_denoise(ctx, parts.unet, self.scheduler, request)
+        return generation.decode(ctx, parts.vae, result)
 
-            with torch.inference_mode():
-                result = prepared.pipe(
-                    prompt=self.prompt,
-                    negative_prompt=self.negative_prompt or None,
-                    num_inference_steps=self.steps,
-                    guidance_scale=self.cfg_scale,
-                    generator=torch.Generator("cpu").manual_seed(self.seed),
-                    output_type="pil",
-                    callback_on_step_end=on_step_end,
-                    callback_on_step_end_tensor_inputs=["latents"],
-                    **call,
-                )
-        image: Image.Image = result.images[0]
-        return image, prepared
-
-    def _recall(self, mode: str, prepared: PreparedPipeline, width: int, height: int) -> dict[str, Any]:
+    def _recall(self, mode: str, parts: Parts, width: int, height: int) -> dict[str, Any]:
         """The image's metadata: the node's `metadata` input, overlaid by the generation parameters
         under InvokeAI's recall names."""
+        vae_is_own = parts.vae.vae.type == "main"
         return {
             **(self.metadata or {}),
-            "generation_mode": f"sdxl_{mode}" if prepared.base == "sdxl" else mode,
+            "generation_mode": f"sdxl_{mode}" if parts.main.base == "sdxl" else mode,
             "positive_prompt": self.prompt,
             "negative_prompt": self.negative_prompt,
             "width": width,
@@ -155,9 +206,9 @@ class StableDiffusionNode(BaseNode):
             "steps": self.steps,
             "cfg_scale": self.cfg_scale,
             "scheduler": self.scheduler,
-            "model": prepared.model,
-            "vae": prepared.vae,
-            "loras": prepared.loras,
+            "model": parts.main.identifier(),
+            "vae": None if vae_is_own else parts.vae.vae.model_dump(exclude_none=True),
+            "loras": generation.lora_metadata(parts.unet.loras),
         }
 
     def _save(self, ctx: NodeContext, image: Image.Image, metadata: dict[str, Any]) -> ImageOutput:
@@ -182,15 +233,17 @@ class TextToImageNode(StableDiffusionNode):
     def invoke(self, ctx: NodeContext) -> ImageOutput:
         if self.width * self.height > MAX_PIXELS:
             raise ValueError(f"{self.node_type}: {self.width}x{self.height} exceeds {MAX_PIXELS} pixels")
-        image, prepared = self._generate(ctx, "txt2img", width=self.width, height=self.height)
-        return self._save(ctx, image, self._recall("txt2img", prepared, self.width, self.height))
+        ctx.progress(None, "Loading model")
+        parts = self._parts(ctx)
+        image = self._generate(ctx, parts, self.width, self.height)
+        return self._save(ctx, image, self._recall("txt2img", parts, self.width, self.height))
 
 
 class ImageToImageNode(StableDiffusionNode):
     """Re-draws `image` guided by a prompt (Gesso-specific compound node).
 
-    `strength` is how much is re-drawn, from a little to all (1 ignores the input); the last
-    `int(steps * strength)` of `steps` denoising steps run, at least one. `width`/`height`
+    `strength` is how much is re-drawn, from a little to all (1 ignores the input): denoising
+    starts at `1 - strength` of the schedule, as InvokeAI's `denoising_start`. `width`/`height`
     default to the input's size rounded down to a multiple of 8; otherwise the input is resized
     to them first."""
 
@@ -220,8 +273,11 @@ class ImageToImageNode(StableDiffusionNode):
         source = source.convert("RGB")
         if source.size != (width, height):
             source = source.resize((width, height), Image.Resampling.LANCZOS)
-        image, prepared = self._generate(ctx, "img2img", image=source, strength=self.strength)
-        metadata = self._recall("img2img", prepared, width, height)
+        ctx.progress(None, "Loading model")
+        parts = self._parts(ctx)
+        latents = generation.encode(ctx, parts.vae, source)
+        image = self._generate(ctx, parts, width, height, latents=latents, start=1.0 - self.strength)
+        metadata = self._recall("img2img", parts, width, height)
         metadata |= {"strength": self.strength, "init_image": self.image.image_name}
         return self._save(ctx, image, metadata)
 

@@ -22,6 +22,25 @@ RunImage = Callable[..., Image.Image]
 SPEC_TYPES = {"integer", "float", "string", "boolean", "rand_int", "add", "sub", "mul", "div", "collect"}
 SPEC_TYPES |= {"blank_image", "img_noise", "img_resize", "img_scale", "img_crop", "img_paste", "img_blur"}
 SPEC_TYPES |= {"img_conv", "img_chan", "img_mul", "img_lerp", "image", "save_image", "iterate"}
+# SPEC §14: InvokeAI's generation node set
+SPEC_TYPES |= {
+    "main_model_loader",
+    "sdxl_model_loader",
+    "sdxl_refiner_model_loader",
+    "vae_loader",
+    "lora_loader",
+}
+SPEC_TYPES |= {"sdxl_lora_loader", "lora_selector", "lora_collection_loader", "sdxl_lora_collection_loader"}
+SPEC_TYPES |= {"clip_skip", "seamless", "compel", "sdxl_compel_prompt", "sdxl_refiner_compel_prompt", "noise"}
+SPEC_TYPES |= {"denoise_latents", "l2i", "i2l", "create_denoise_mask", "create_gradient_mask", "controlnet"}
+SPEC_TYPES |= {
+    "spandrel_image_to_image",
+    "canvas_paste_back",
+    "tomask",
+    "mask_combine",
+    "mask_edge",
+    "core_metadata",
+}
 
 
 @pytest.fixture

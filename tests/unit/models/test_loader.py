@@ -6,11 +6,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import torch
-from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionPipeline
+from diffusers import StableDiffusionPipeline
 
 from gesso.db.engine import Database
 from gesso.models.loader import (
@@ -114,38 +113,15 @@ def test_zero_budget_keeps_nothing(loader_parts: tuple[Database, Path]) -> None:
     assert loader.cache.lru_keys() == []
 
 
-def use(loader: ModelLoader, key: str, **options: Any) -> None:
-    with loader.pipeline(key, **{"mode": "txt2img", "scheduler": "euler", **options}):
-        pass
-
-
 def test_unknown_key_and_wrong_types_are_clear_errors(loader: ModelLoader) -> None:
     with pytest.raises(UnknownModel, match="Model 'nope' is not installed"):
         loader.load("nope")
     with pytest.raises(UnknownModel, match="'nope' is not installed"):
-        use(loader, "nope")
-    with pytest.raises(IncompatibleModel, match="is a lora model and cannot be used as the main model"):
-        use(loader, "lora-sd")
-    with pytest.raises(IncompatibleModel, match="is a main model and cannot be used as the VAE"):
-        use(loader, "main-a", vae="main-b")
-    with pytest.raises(ValueError, match="mode must be one of"):
-        use(loader, "main-a", mode="inpaint")
-
-
-def test_vae_and_lora_of_another_base_are_refused(loader: ModelLoader) -> None:
-    with pytest.raises(
-        IncompatibleModel, match="VAE 'XL VAE' is for sdxl models; the main model 'Tiny A' is sd-1"
-    ):
-        use(loader, "main-a", vae="vae-xl")
-    with pytest.raises(
-        IncompatibleModel, match="LoRA 'XL LoRA' is for sdxl models; the main model 'Tiny A' is"
-    ):
-        use(loader, "main-a", loras=[("lora-xl", 1.0)])
-    with pytest.raises(
-        IncompatibleModel, match="LoRA 'lora-sd' is for sd-1 models; the main model 'Not really"
-    ):
-        use(loader, "main-xl", loras=[("lora-sd", 1.0)])
-    assert loader.cache.lru_keys() == []  # refused before anything was loaded
+        loader.describe("nope")
+    with pytest.raises(IncompatibleModel, match=r"'Tiny A' .sd-1. has no 'text_encoder_2'"):
+        loader.load("main-a", "text_encoder_2")
+    with pytest.raises(IncompatibleModel, match="has no 'safety_checker'"):
+        loader.load("main-a", "safety_checker")
 
 
 def test_missing_files_are_a_load_error(loader: ModelLoader) -> None:
@@ -153,57 +129,49 @@ def test_missing_files_are_a_load_error(loader: ModelLoader) -> None:
         loader.load("gone")
 
 
-def test_img2img_reuses_the_cached_components(loader: ModelLoader) -> None:
+def test_parts_of_a_main_model_come_from_one_cached_load(loader: ModelLoader) -> None:
     base = loader.load("main-a")
-    with loader.pipeline("main-a", mode="img2img", scheduler="ddim") as prepared:
-        pipe = prepared.pipe
-        assert isinstance(pipe, StableDiffusionImg2ImgPipeline)
-        assert pipe.unet is base.unet and pipe.vae is base.vae and pipe.text_encoder is base.text_encoder
-        assert pipe.scheduler is not base.scheduler
-        assert prepared.model == {
-            "key": "main-a",
-            "hash": "blake3:main-a",
-            "name": "Tiny A",
-            "base": "sd-1",
-            "type": "main",
-        }
-    assert loader.cache.stats().misses == 1  # one load for both uses
+    assert loader.load("main-a", "unet") is base.unet
+    assert loader.load("main-a", "text_encoder") is base.text_encoder
+    assert loader.load("main-a", "vae") is base.vae
+    assert loader.cache.stats().misses == 1
+    assert loader.describe("main-a").identifier("unet") == {
+        "key": "main-a", "hash": "blake3:main-a", "name": "Tiny A", "base": "sd-1", "type": "main",
+        "submodel_type": "unet",
+    }  # fmt: skip
 
 
-def test_vae_swap_touches_only_the_per_use_pipeline(loader: ModelLoader) -> None:
-    base = loader.load("main-a")
-    with loader.pipeline("main-a", mode="txt2img", scheduler="euler", vae="vae-sd") as prepared:
-        assert prepared.pipe.vae is not base.vae
-        assert prepared.vae is not None and prepared.vae["key"] == "vae-sd"
-    assert loader.load("main-a").vae is base.vae
+def test_a_standalone_vae_is_its_own_module(loader: ModelLoader) -> None:
+    vae = loader.load("vae-sd")
+    assert vae is not loader.load("main-a", "vae")
+    assert type(vae).__name__ == "AutoencoderKL"
 
 
-def test_loras_are_unloaded_after_use(loader: ModelLoader) -> None:
-    base = loader.load("main-a")
-    clean = {name for name, _ in base.unet.named_modules()}
-    with loader.pipeline("main-a", mode="txt2img", scheduler="euler", loras=[("lora-sd", 0.5)]) as prepared:
-        assert any("lora" in name for name, _ in base.unet.named_modules())
-        assert prepared.loras == [{"model": loader_identifier("lora-sd"), "weight": 0.5}]
-    assert {name for name, _ in base.unet.named_modules()} == clean
+def test_lora_files_load_as_layers(loader: ModelLoader) -> None:
+    layers = loader.load("lora-sd")
+    assert layers and {layer.component for layer in layers} == {"unet"}
+    assert all({"down", "up"} <= set(layer.tensors) for layer in layers)
 
 
-def test_repeated_settings_reuse_the_assembled_pipeline_and_changes_do_not(loader: ModelLoader) -> None:
-    def pipe_for(**options: Any) -> object:
-        with loader.pipeline("main-a", mode="txt2img", **options) as prepared:
-            return prepared.pipe
-
-    first = pipe_for(scheduler="euler")
-    assert pipe_for(scheduler="euler") is first
-    assert pipe_for(scheduler="ddim") is not first
-    with_lora = pipe_for(scheduler="ddim", loras=[("lora-sd", 0.5)])
-    assert pipe_for(scheduler="ddim", loras=[("lora-sd", 0.5)]) is not with_lora  # never kept
-    again = pipe_for(scheduler="euler")
-    loader.forget("main-a")
-    assert pipe_for(scheduler="euler") is not again
-
-
-def loader_identifier(key: str) -> dict[str, str]:
-    return {"key": key, "hash": f"blake3:{key}", "name": key, "base": "sd-1", "type": "lora"}
+def test_controlnet_and_upscaler_load(loader_parts: tuple[Database, Path], tmp_path: Path) -> None:
+    tiny = shared_tiny_models()
+    db = models_database(
+        tmp_path,
+        [
+            model_record("cn", tiny.controlnet, type="controlnet"),
+            model_record(
+                "up", tiny.upscaler, type="spandrel_image_to_image", base="any", format="checkpoint"
+            ),
+        ],
+    )
+    try:
+        loader = ModelLoader(db, tmp_path, GIB)
+        assert type(loader.load("cn")).__name__ == "ControlNetModel"
+        upscaler = loader.load("up")
+        assert (upscaler.architecture.name, upscaler.scale) == ("ESRGAN", 2)
+        assert loader.load("up") is upscaler
+    finally:
+        db.dispose()
 
 
 def test_forget_drops_a_model_from_the_cache(loader: ModelLoader) -> None:
