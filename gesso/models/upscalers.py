@@ -4,7 +4,7 @@ spandrel imports `torchvision.transforms.functional` for two architectures Gesso
 (LaMa, RestoreFormer). PyPI's torchvision wheels are built for PyPI's CUDA torch and cannot load
 beside the CPU-only torch build (and a broken torchvision also breaks transformers' image
 processors), so the CPU install leaves torchvision out. When it is missing, `import_spandrel`
-puts a stand-in module in its place whose functions raise a clear error if ever called.
+lends spandrel a stand-in whose functions raise a clear error if ever called.
 """
 
 from __future__ import annotations
@@ -20,27 +20,26 @@ def _torchvision_missing(*args: Any, **kwargs: Any) -> Any:
 
 
 def import_spandrel() -> Any:
+    """spandrel, importable without torchvision: a stand-in is in place only while spandrel's
+    modules are imported, so nothing else ever sees it."""
+    if "spandrel" in sys.modules:
+        return sys.modules["spandrel"]
     try:
         import torchvision  # noqa: F401
     except ImportError:
-        if "torchvision" not in sys.modules:
-            package = types.ModuleType("torchvision")
-            transforms = types.ModuleType("torchvision.transforms")
-            functional = types.ModuleType("torchvision.transforms.functional")
-            functional.InterpolationMode = type("InterpolationMode", (), {})  # type: ignore[attr-defined]
-            functional.rotate = _torchvision_missing  # type: ignore[attr-defined]
-            functional.normalize = _torchvision_missing  # type: ignore[attr-defined]
-            package.__path__ = []
-            package.transforms = transforms  # type: ignore[attr-defined]
-            transforms.__path__ = []
-            transforms.functional = functional  # type: ignore[attr-defined]
-            sys.modules.update(
-                {
-                    "torchvision": package,
-                    "torchvision.transforms": transforms,
-                    "torchvision.transforms.functional": functional,
-                }
-            )
+        names = ("torchvision", "torchvision.transforms", "torchvision.transforms.functional")
+        stand_ins = {name: types.ModuleType(name) for name in names}
+        functional = stand_ins["torchvision.transforms.functional"]
+        functional.InterpolationMode = type("InterpolationMode", (), {})  # type: ignore[attr-defined]
+        functional.rotate = _torchvision_missing  # type: ignore[attr-defined]
+        functional.normalize = _torchvision_missing  # type: ignore[attr-defined]
+        sys.modules.update(stand_ins)
+        try:
+            import spandrel
+        finally:
+            for name in names:
+                sys.modules.pop(name, None)
+        return spandrel
     import spandrel
 
     return spandrel
