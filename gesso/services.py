@@ -27,9 +27,12 @@ from gesso.events.socket_server import SocketServer
 from gesso.images.files import ImageFiles
 from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
+from gesso.models.hub import HubClient, HubConfig
+from gesso.models.hub_token import HubTokens
 from gesso.models.installer import ModelInstaller
 from gesso.models.loader import ModelLoader
 from gesso.models.service import ModelService, installed_model
+from gesso.models.starters import default_catalogue
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
@@ -125,10 +128,14 @@ class Services:
 
         users.add_listener(follow_user_change)
         models_dir = settings.resolved_models_dir
+        hub_tokens = HubTokens(app_settings)
+        hub = HubClient(HubConfig.from_environment(), stored_token=hub_tokens.stored)
         installer = ModelInstaller(
-            db, bus, models_dir, allow_private_urls=settings.allow_private_download_urls
+            db, bus, models_dir, allow_private_urls=settings.allow_private_download_urls, hub=hub
         )
-        model_service = ModelService(db, installer, models_dir)
+        model_service = ModelService(
+            db, installer, models_dir, hub=hub, hub_tokens=hub_tokens, starters=default_catalogue()
+        )
         model_service.on_forget(model_loader.forget)  # a changed or deleted model leaves the cache
         return cls(
             settings=settings,
@@ -154,11 +161,14 @@ class Services:
         await self.sockets.start()
         if run_worker:
             self.worker.start()
+        self.models.installer.resume_unfinished()
 
     async def stop(self) -> None:
         self.worker.stop()
+        self.models.installer.stop()
         await self.sockets.stop()
 
     def close(self) -> None:
         self.worker.stop()
+        self.models.installer.stop()
         self.db.dispose()

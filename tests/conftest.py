@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# Before anything imports huggingface_hub: no telemetry registry fetched from the real hub.
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +18,17 @@ from gesso.app import create_app
 from gesso.config import Settings
 
 AppFactory = Callable[..., TestClient]
+
+
+@pytest.fixture(autouse=True)
+def offline_hub(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the real Hugging Face hub or the user's hub cache: the endpoint is a
+    closed local port (tests that need a hub start `tests.fake_hub` and point HF_ENDPOINT at it)
+    and HF_HOME is a fresh folder."""
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf-home")))
+    for name in ("HF_HUB_CACHE", "HF_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -146,6 +146,25 @@ def serve_bytes(body: bytes, *, content_length: int | None = None) -> Respond:
     return respond
 
 
+def serve_ranges(body: bytes, ranges: list[str] | None = None) -> Respond:
+    """200 with `body`, or 206 with the rest of it for `Range: bytes=N-` (each Range header
+    received is appended to `ranges`)."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        wanted = handler.headers.get("Range")
+        if ranges is not None:
+            ranges.append(wanted or "")
+        start = int(wanted.removeprefix("bytes=").rstrip("-")) if wanted else 0
+        handler.send_response(206 if wanted else 200)
+        if wanted:
+            handler.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        handler.send_header("Content-Length", str(len(body) - start))
+        handler.end_headers()
+        handler.wfile.write(body[start:])
+
+    return respond
+
+
 def serve_redirect(location: str, status: int = 302) -> Respond:
     def respond(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(status)

@@ -5,14 +5,15 @@ resolves to is loopback, private, link-local, multicast, reserved or unspecified
 IPv6 addresses are unwrapped first), unless `allow_private_download_urls` is set. Redirects are
 followed by hand so each hop is checked, and the connection itself goes to an address checked
 at connect time, so a DNS answer that changes between check and connect (rebinding) cannot
-slip through. A failed or canceled download leaves no partial file: the next attempt restarts
-cleanly.
+slip through. A failed download leaves no partial file; a halted one (cancel, server stop)
+keeps its `.part`, which the next attempt continues with a `Range` request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -151,6 +152,9 @@ def download(
     expected_sha256: str | None = None,
     timeout: float = 30.0,
 ) -> Downloaded:
+    """Download `url` into `folder`. A `<name>.part` left there by an interrupted run is
+    continued with a `Range` request (kept when `cancel` halts the download, removed when it
+    fails); the free disk space is checked against the announced size before the first byte."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         return _fetch(url, folder, allow_private, progress, cancel, expected_sha256, timeout)
@@ -170,46 +174,76 @@ def _fetch(
     timeout: float,
 ) -> Downloaded:
     current = url
+    partial = next(iter(sorted(folder.glob("*.part"))), None)
+    have = partial.stat().st_size if partial is not None else 0
+    headers = {"Range": f"bytes={have}-"} if have else {}
     with httpx.Client(follow_redirects=False, timeout=timeout, transport=_transport(allow_private)) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_url(current, allow_private=allow_private)
-            with client.stream("GET", current) as response:
+            with client.stream("GET", current, headers=headers) as response:
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("location", ""))
                     continue
-                if response.status_code != 200:
+                if response.status_code not in (200, 206):
                     raise DownloadFailed(f"{urlsplit(current).hostname} answered HTTP {response.status_code}")
                 target = folder / filename_for(current, response)
-                return _save(response, target, progress, cancel, expected_sha256)
+                resuming = response.status_code == 206 and partial == target.with_name(target.name + ".part")
+                if partial is not None and not resuming:
+                    partial.unlink(missing_ok=True)
+                return _save(response, target, have if resuming else 0, progress, cancel, expected_sha256)
     raise DownloadFailed(f"More than {MAX_REDIRECTS} redirects")
+
+
+def _announced_size(response: httpx.Response, offset: int) -> int:
+    content_range = response.headers.get("content-range", "")
+    if response.status_code == 206 and "/" in content_range and content_range.rsplit("/", 1)[1].isdigit():
+        return int(content_range.rsplit("/", 1)[1])
+    length = response.headers.get("content-length", "")
+    return offset + int(length) if length.isdigit() else 0
 
 
 def _save(
     response: httpx.Response,
     target: Path,
+    offset: int,
     progress: ProgressCallback,
     cancel: threading.Event,
     expected_sha256: str | None,
 ) -> Downloaded:
-    total = int(response.headers.get("content-length") or 0)
+    total = _announced_size(response, offset)
     partial = target.with_name(target.name + ".part")
-    digest = hashlib.sha256()
-    received = 0
+    free = shutil.disk_usage(target.parent).free
+    if total - offset > free:
+        raise DownloadFailed(
+            f"Not enough free disk space: the download needs {total - offset} bytes, {free} are free "
+            "where models are stored"
+        )
+    received = offset
     try:
-        with partial.open("wb") as handle:
+        with partial.open("ab" if offset else "wb") as handle:
             for chunk in response.iter_bytes(CHUNK_BYTES):
                 if cancel.is_set():
                     raise DownloadCanceled()
                 handle.write(chunk)
-                digest.update(chunk)
                 received += len(chunk)
                 progress(received, total)
         if total and received != total:
             raise DownloadFailed(f"Download incomplete: got {received} of {total} bytes")
-        if expected_sha256 and digest.hexdigest() != expected_sha256.lower():
+        digest = _sha256(partial)
+        if expected_sha256 and digest != expected_sha256.lower():
             raise DownloadFailed("The downloaded file does not match the expected SHA-256")
         partial.replace(target)
+    except DownloadCanceled:
+        raise  # the part stays for a later resume; a cancelled job removes its folder
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return Downloaded(path=target, size=received, sha256=digest.hexdigest())
+    return Downloaded(path=target, size=received, sha256=digest)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(4 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,37 +1,48 @@
-"""Install jobs: from a local path (copied, or linked with `inplace`) or a URL (downloaded).
+"""Install jobs: from a local path (copied, or linked with `inplace`), a URL, or a Hugging Face
+repo (`sources.py` lists the forms).
 
-A job runs in its own thread: download (URL) → probe → content hash (with progress) → place
-under `models_dir/<base>/<type>/` → register. Progress and outcome are published as InvokeAI's
-`model_install_*` events, which reach administrators only. A canceled or failed job removes what
-it wrote.
+A job runs in its own thread: fetch (URL or hub, into `models_dir/.downloads/job-<id>/`) →
+probe → content hash → place under `models_dir/<base>/<type>/` → register. Progress and outcome
+are published as InvokeAI's `model_install_*` events, which reach administrators only. A
+cancelled or failed job removes what it wrote. Remote jobs are saved (`saved_jobs.py`) until they
+end, so after a restart they continue where their files stopped.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import logging
 import shutil
 import threading
 import traceback
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gesso.db.engine import Database
 from gesso.errors import InvalidInput, NotFound
 from gesso.events.bus import Event, EventBus, timestamp
-from gesso.models import store
+from gesso.models import saved_jobs
 from gesso.models.downloads import DownloadCanceled, check_url, download
-from gesso.models.probe import ProbeResult, probe
-from gesso.models.schemas import ModelConfig, ModelInstallJob, ModelSource
-from gesso.models.store import ModelRecord
+from gesso.models.fetch import FetchHalted
+from gesso.models.hub import HubClient
+from gesso.models.hub_install import fetch_from_hub
+from gesso.models.placing import Canceled, ModelPlacer, Placement, PlaceMode
+from gesso.models.progress import DownloadProgress
+from gesso.models.saved_jobs import SavedJob, staging_folder
+from gesso.models.schemas import (
+    HFModelSource,
+    LocalModelSource,
+    ModelConfig,
+    ModelInstallJob,
+    ModelSource,
+    URLModelSource,
+)
+from gesso.models.sources import HubSource, LocalSource, MalformedRepoId, Source, UrlSource, parse_source
 
 logger = logging.getLogger(__name__)
 
-HASH_CHUNK = 4 * 1024 * 1024
 TERMINAL = ("completed", "error", "cancelled")
-DEFAULT_SIZES = {"sd-1": 512, "sd-2": 768, "sdxl": 1024}
+HALTED = (Canceled, DownloadCanceled, FetchHalted)
 
 
 class InstallJobNotFound(NotFound):
@@ -39,61 +50,94 @@ class InstallJobNotFound(NotFound):
         super().__init__(f"No job with id {job_id} known")
 
 
-class DuplicateModel(Exception):
-    pass
-
-
-class Canceled(Exception):
-    pass
+@functools.cache
+def gpu_variant() -> str | None:
+    """fp16 weights when generation runs on a GPU (CUDA or Apple's MPS), else the defaults."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    mps = getattr(torch.backends, "mps", None)
+    return "fp16" if torch.cuda.is_available() or (mps is not None and mps.is_available()) else None
 
 
 class ModelInstaller:
-    def __init__(self, db: Database, bus: EventBus, models_dir: Path, *, allow_private_urls: bool) -> None:
-        self._db = db
+    def __init__(
+        self,
+        db: Database,
+        bus: EventBus,
+        models_dir: Path,
+        *,
+        allow_private_urls: bool,
+        hub: HubClient,
+    ) -> None:
         self._bus = bus
         self.models_dir = models_dir
+        self.downloads = models_dir / ".downloads"
         self._allow_private = allow_private_urls
+        self._hub = hub
+        self._placer = ModelPlacer(db, models_dir)
         self._jobs: dict[int, ModelInstallJob] = {}
-        self._cancel: dict[int, threading.Event] = {}
+        self._halts: dict[int, threading.Event] = {}
+        self._cancelled: set[int] = set()
         self._threads: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
-        # Serialises "is this content installed? → place files → register", so two jobs with the
-        # same content cannot both pass the duplicate check.
-        self._register_lock = threading.Lock()
-        self._next_id = 1
+        self._next_id = 1 + max(_staged_ids(self.downloads), default=0)
 
     # -- API side --------------------------------------------------------------------------
 
     def start(
         self, source: str, *, inplace: bool, config: dict[str, Any], sha256: str | None = None
     ) -> ModelInstallJob:
-        """Check the source now (clear 4xx for bad ones) and run the job in the background."""
-        if source.startswith(("http://", "https://")):
-            check_url(source, allow_private=self._allow_private)
-        elif sha256 is not None:
-            raise InvalidInput("sha256 checks a download; it does not apply to a local path")
-        if source.startswith(("http://", "https://")):
-            job_source = ModelSource(type="url", url=source)
-        else:
-            path = Path(source).expanduser()
-            if not path.is_absolute() or not path.exists():
-                raise InvalidInput(
-                    f"Unsupported model source {source!r}: not an http(s) URL or an existing path"
-                )
-            job_source = ModelSource(type="local", path=str(path), inplace=inplace)
+        """Check the source now (clear 4xx for unusable ones) and run the job in the background.
+        A malformed repo id still gets a job, which fails at once with the reason."""
+        parsed, problem = self._parse(source, sha256)
+        job_source = _wire_source(parsed, source, inplace)
         with self._lock:
-            job = ModelInstallJob(
-                id=self._next_id, status="waiting", inplace=inplace, config_in=config, source=job_source
-            )
+            job_id = self._next_id
             self._next_id += 1
-            self._jobs[job.id] = job
-            self._cancel[job.id] = threading.Event()
-        thread = threading.Thread(
-            target=self._run, args=(job.id, sha256), name=f"model-install-{job.id}", daemon=True
-        )
-        self._threads[job.id] = thread
-        thread.start()
-        return job
+        if isinstance(parsed, UrlSource | HubSource):
+            saved_jobs.save(self.downloads, SavedJob(job_id, source.strip(), inplace, config, sha256))
+        return self._launch(job_id, job_source, parsed, problem, inplace, config, sha256, None)
+
+    def resume_unfinished(self) -> list[int]:
+        """Start again the remote jobs an earlier run left unfinished (called at start-up)."""
+        resumed = []
+        for saved in saved_jobs.load_all(self.downloads):
+            with self._lock:
+                if saved.id in self._jobs:
+                    continue
+                self._next_id = max(self._next_id, saved.id + 1)
+            try:
+                parsed, problem = self._parse(saved.source, saved.sha256)
+            except InvalidInput as exc:
+                parsed, problem = None, exc
+            job_source = _wire_source(parsed, saved.source, saved.inplace)
+            self._launch(
+                saved.id,
+                job_source,
+                parsed,
+                problem,
+                saved.inplace,
+                saved.config_in,
+                saved.sha256,
+                saved.commit,
+            )
+            resumed.append(saved.id)
+            logger.info("Resuming model install %s (%s)", saved.id, saved.source)
+        return resumed
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Halt running jobs for a shutdown; remote ones keep their files for the next start."""
+        with self._lock:
+            halts = [
+                halt for job_id, halt in self._halts.items() if self._jobs[job_id].status not in TERMINAL
+            ]
+            threads = list(self._threads.values())
+        for halt in halts:
+            halt.set()
+        for thread in threads:
+            thread.join(timeout)
 
     def get(self, job_id: int) -> ModelInstallJob:
         with self._lock:
@@ -106,14 +150,23 @@ class ModelInstaller:
         with self._lock:
             return [job.model_copy() for job in self._jobs.values()]
 
+    def active_sources(self) -> set[str]:
+        """The sources of the jobs that have not ended (repos in their canonical form)."""
+        with self._lock:
+            return {source_key(job.source) for job in self._jobs.values() if job.status not in TERMINAL}
+
     def cancel(self, job_id: int) -> None:
         self.get(job_id)
-        self._cancel[job_id].set()
+        with self._lock:
+            self._cancelled.add(job_id)
+            self._halts[job_id].set()
 
     def prune(self) -> None:
         with self._lock:
             for job_id in [j for j, job in self._jobs.items() if job.status in TERMINAL]:
                 del self._jobs[job_id]
+                self._halts.pop(job_id, None)
+                self._threads.pop(job_id, None)
 
     def wait(self, job_id: int, timeout: float | None = None) -> ModelInstallJob:
         thread = self._threads.get(job_id)
@@ -123,11 +176,57 @@ class ModelInstaller:
 
     # -- the job ---------------------------------------------------------------------------
 
+    def _parse(self, source: str, sha256: str | None) -> tuple[Source | None, Exception | None]:
+        try:
+            parsed = parse_source(source, self._hub.endpoint)
+        except MalformedRepoId as exc:
+            return None, exc
+        if isinstance(parsed, UrlSource):
+            check_url(parsed.url, allow_private=self._allow_private)
+        elif sha256 is not None:
+            raise InvalidInput("sha256 checks a URL download; it does not apply to this source")
+        if isinstance(parsed, LocalSource) and (not parsed.path.is_absolute() or not parsed.path.exists()):
+            raise InvalidInput(
+                f"Unsupported model source {source!r}: not an http(s) URL, a Hugging Face repo id "
+                "or an existing path"
+            )
+        return parsed, None
+
+    def _launch(
+        self,
+        job_id: int,
+        job_source: ModelSource,
+        parsed: Source | None,
+        problem: Exception | None,
+        inplace: bool,
+        config: dict[str, Any],
+        sha256: str | None,
+        commit: str | None,
+    ) -> ModelInstallJob:
+        job = ModelInstallJob(
+            id=job_id, status="waiting", inplace=inplace, config_in=config, source=job_source
+        )
+        thread = threading.Thread(
+            target=self._run,
+            args=(job_id, parsed, problem, sha256, commit),
+            name=f"model-install-{job_id}",
+            daemon=True,
+        )
+        with self._lock:
+            self._jobs[job_id] = job
+            self._halts[job_id] = threading.Event()
+            self._threads[job_id] = thread
+        thread.start()
+        return job
+
     def _update(self, job_id: int, **changes: Any) -> ModelInstallJob:
         with self._lock:
             job = self._jobs[job_id].model_copy(update=changes)
             self._jobs[job_id] = job
             return job
+
+    def _hash_progress(self, job_id: int, done: int, total: int) -> None:
+        self._update(job_id, bytes=done, total_bytes=total)
 
     def _publish(self, name: str, job: ModelInstallJob, **extra: Any) -> None:
         payload = {
@@ -138,178 +237,145 @@ class ModelInstaller:
         }
         self._bus.publish(Event(name, payload))
 
-    def _run(self, job_id: int, sha256: str | None) -> None:
-        job = self.get(job_id)
-        cancel = self._cancel[job_id]
-        scratch = self.models_dir / ".downloads" / f"job-{job_id}-{uuid.uuid4().hex[:8]}"
+    def _run(
+        self,
+        job_id: int,
+        parsed: Source | None,
+        problem: Exception | None,
+        sha256: str | None,
+        commit: str | None,
+    ) -> None:
+        halt = self._halts[job_id]
+        staging = staging_folder(self.downloads, job_id)
+        keep_staging = False
         try:
-            if job.source.type == "url":
-                path = self._download(job, scratch, cancel, sha256)
-            else:
-                path = Path(job.source.path or "")
+            if problem is not None or parsed is None:
+                raise problem or InvalidInput("Unsupported model source")
+            path, mode, placement = self._fetch(job_id, parsed, staging, halt, sha256, commit)
             job = self._update(job_id, status="running", local_path=str(path))
             self._publish("model_install_started", job)
-            record = self._install(job, path, cancel)
+            record = self._placer.install(
+                path,
+                placement,
+                mode=mode,
+                halt=halt,
+                hash_progress=functools.partial(self._hash_progress, job_id),
+            )
             config = ModelConfig.from_record(record)
             job = self._update(job_id, status="completed", config_out=config)
             self._publish(
-                "model_install_complete", job, key=record.key, total_bytes=record.file_size,
+                "model_install_complete",
+                job,
+                key=record.key,
+                total_bytes=record.file_size,
                 config=config.model_dump(mode="json"),
-            )  # fmt: skip
-            logger.info("Installed model %s (%s %s)", record.name, record.base, record.type)
-        except (Canceled, DownloadCanceled):
-            job = self._update(job_id, status="cancelled")
-            self._publish("model_install_cancelled", job)
-        except Exception as exc:
-            reason = type(exc).__name__
-            message = getattr(exc, "detail", None) or str(exc)
-            job = self._update(
-                job_id,
-                status="error",
-                error_reason=reason,
-                error=message,
-                error_traceback=traceback.format_exc(),
             )
-            self._publish("model_install_error", job, error_type=reason, error=message)
-            logger.warning("Model install %s failed: %s", job_id, message)
+            logger.info("Installed model %s (%s %s)", record.name, record.base, record.type)
+        except HALTED:
+            if job_id in self._cancelled:
+                self._publish("model_install_cancelled", self._update(job_id, status="cancelled"))
+            else:
+                keep_staging = True  # the server is stopping: the next start continues the job
+        except Exception as exc:
+            self._fail(job_id, exc)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            if not keep_staging:
+                shutil.rmtree(staging, ignore_errors=True)
 
-    def _download(
-        self, job: ModelInstallJob, scratch: Path, cancel: threading.Event, sha256: str | None
-    ) -> Path:
-        job = self._update(job.id, status="downloading")
-        url = job.source.url or ""
-        self._publish(
-            "model_install_download_started", job, local_path=str(scratch), bytes=0, total_bytes=0, parts=[]
+    def _fail(self, job_id: int, exc: Exception) -> None:
+        reason = type(exc).__name__
+        message = (getattr(exc, "detail", None) or str(exc) or reason).splitlines()[0]
+        job = self._update(
+            job_id, status="error", error_reason=reason, error=message, error_traceback=traceback.format_exc()
         )
+        self._publish("model_install_error", job, error_type=reason, error=message)
+        logger.warning("Model install %s failed: %s", job_id, message)
 
-        def progress(received: int, total: int) -> None:
-            current = self._update(job.id, bytes=received, total_bytes=total)
-            parts = [{"url": url, "local_path": str(scratch), "bytes": received, "total_bytes": total}]
-            self._publish(
-                "model_install_download_progress", current, local_path=str(scratch), bytes=received,
-                total_bytes=total, parts=parts,
-            )  # fmt: skip
+    def _fetch(
+        self,
+        job_id: int,
+        parsed: Source,
+        staging: Path,
+        halt: threading.Event,
+        sha256: str | None,
+        commit: str | None,
+    ) -> tuple[Path, PlaceMode, Placement]:
+        config_in = self.get(job_id).config_in
+        if isinstance(parsed, LocalSource):
+            mode: PlaceMode = "link" if self.get(job_id).inplace else "copy"
+            return parsed.path, mode, Placement(str(parsed.path), "path", config_in, {})
+        progress = DownloadProgress(job_id, staging, self._update, self._publish)
+        if isinstance(parsed, UrlSource):
+            path = self._download_url(job_id, parsed.url, staging, progress, halt, sha256)
+            return path, "move", Placement(parsed.url, "url", config_in, {})
 
-        result = download(url, scratch, allow_private=self._allow_private, progress=progress, cancel=cancel,
-                          expected_sha256=sha256)  # fmt: skip
-        job = self._update(job.id, status="downloads_done", local_path=str(result.path))
+        def remember(found: str) -> None:
+            saved_jobs.remember_commit(self.downloads, job_id, found)
+
+        fetched = fetch_from_hub(
+            self._hub,
+            parsed,
+            staging / "files",
+            commit=commit,
+            wanted_variant=parsed.variant or gpu_variant(),
+            remember_commit=remember,
+            progress=progress,
+            halt=halt,
+        )
+        job = self.get(job_id)
+        assert isinstance(job.source, HFModelSource)
+        job = self._update(
+            job_id, status="downloads_done", source=job.source.model_copy(update={"variant": fetched.variant})
+        )
+        self._publish("model_install_downloads_complete", job)
+        extra = {"repo_variant": fetched.variant} if fetched.variant else {}
+        return fetched.path, "move", Placement(parsed.canonical, "hf_repo_id", config_in, extra)
+
+    def _download_url(
+        self,
+        job_id: int,
+        url: str,
+        staging: Path,
+        progress: DownloadProgress,
+        halt: threading.Event,
+        sha256: str | None,
+    ) -> Path:
+        progress.begin([(url, staging / "files", 0)])
+        result = download(
+            url,
+            staging / "files",
+            allow_private=self._allow_private,
+            cancel=halt,
+            expected_sha256=sha256,
+            progress=lambda done, total: progress.advance(0, done, total),
+        )
+        progress.finish(0)
+        job = self._update(job_id, status="downloads_done", local_path=str(result.path))
         self._publish("model_install_downloads_complete", job)
         return result.path
 
-    def _install(self, job: ModelInstallJob, path: Path, cancel: threading.Event) -> ModelRecord:
-        found = probe(path)
-        content_hash, size = self._hash(job.id, path, cancel)
-        with self._register_lock:
-            with self._db.read() as conn:
-                if store.find_by_hash(conn, content_hash) is not None:
-                    raise DuplicateModel(f"{found.name} is already installed (same content)")
-            inplace = job.inplace and job.source.type == "local"
-            destination = self._place(path, found, inplace=inplace, cancel=cancel)
-            try:
-                record = _record_for(job, found, destination, self.models_dir, content_hash, size)
-                with self._db.write() as conn:
-                    store.insert_model(conn, record)
-            except BaseException:
-                _remove(destination)
-                raise
-        return record
 
-    def _hash(self, job_id: int, path: Path, cancel: threading.Event) -> tuple[str, int]:
-        """SHA-256 of the content, with progress: a single file's bytes alone; for a folder, every
-        file sorted by relative path, the path mixed in (the layout is part of the model)."""
-        files = sorted(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file())
-        total = sum(f.stat().st_size for f in files)
-        self._update(job_id, bytes=0, total_bytes=total)
-        digest = hashlib.sha256()
-        done = 0
-        for file in files:
-            if path.is_dir():
-                digest.update(str(file.relative_to(path)).encode())
-            with file.open("rb") as handle:
-                while chunk := handle.read(HASH_CHUNK):
-                    if cancel.is_set():
-                        raise Canceled()
-                    digest.update(chunk)
-                    done += len(chunk)
-                    self._update(job_id, bytes=done)
-        return f"sha256:{digest.hexdigest()}", total
-
-    def _place(self, path: Path, found: ProbeResult, *, inplace: bool, cancel: threading.Event) -> Path:
-        folder = self.models_dir / found.base / found.type
-        folder.mkdir(parents=True, exist_ok=True)
-        destination = _unique(folder / path.name)
-        if inplace:
-            destination.symlink_to(path.resolve(), target_is_directory=path.is_dir())
-        elif path.is_dir():
-            shutil.copytree(path, destination, copy_function=_cancellable_copy(cancel))
-        else:
-            _cancellable_copy(cancel)(str(path), str(destination))
-        return destination
+def _wire_source(parsed: Source | None, text: str, inplace: bool) -> ModelSource:
+    if isinstance(parsed, LocalSource):
+        return LocalModelSource(path=str(parsed.path), inplace=inplace)
+    if isinstance(parsed, UrlSource):
+        return URLModelSource(url=parsed.url)
+    if isinstance(parsed, HubSource):
+        return HFModelSource(repo_id=parsed.repo_id, variant=parsed.variant, subfolder=parsed.subfolder)
+    return HFModelSource(repo_id=text.strip()[:256])
 
 
-def _cancellable_copy(cancel: threading.Event) -> Callable[[str, str], object]:
-    def copy(source: str, destination: str) -> object:
-        if cancel.is_set():
-            raise Canceled()
-        return shutil.copy2(source, destination)
-
-    return copy
-
-
-def _unique(path: Path) -> Path:
-    candidate, counter = path, 1
-    while candidate.exists() or candidate.is_symlink():
-        candidate = path.with_name(f"{path.stem}-{counter}{path.suffix}")
-        counter += 1
-    return candidate
+def source_key(source: ModelSource) -> str:
+    """A job's source as records keep it: the path, the URL, or `owner/name[::sub]`."""
+    if isinstance(source, LocalModelSource):
+        return source.path
+    if isinstance(source, URLModelSource):
+        return source.url
+    return source.repo_id + (f"::{source.subfolder}" if source.subfolder else "")
 
 
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink(missing_ok=True)
-    elif path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _record_for(
-    job: ModelInstallJob,
-    found: ProbeResult,
-    destination: Path,
-    models_dir: Path,
-    content_hash: str,
-    size: int,
-) -> ModelRecord:
-    config_in = job.config_in
-    default_settings = config_in.get("default_settings")
-    if default_settings is None and found.type == "main" and found.base in DEFAULT_SIZES:
-        side = DEFAULT_SIZES[found.base]
-        default_settings = {
-            "width": side,
-            "height": side,
-            "steps": 30,
-            "cfg_scale": 7.5,
-            "scheduler": "euler",
-        }
-    extra: dict[str, Any] = {**found.config}
-    if found.type == "main":
-        extra.setdefault("variant", config_in.get("variant") or "normal")
-        extra.setdefault("prediction_type", config_in.get("prediction_type") or "epsilon")
-    if config_in.get("trigger_phrases"):
-        extra["trigger_phrases"] = config_in["trigger_phrases"]
-    return ModelRecord(
-        key=str(uuid.uuid4()),
-        name=config_in.get("name") or found.name,
-        base=found.base,
-        type=found.type,
-        format=found.format,
-        path=str(destination.relative_to(models_dir)),
-        hash=content_hash,
-        file_size=size,
-        description=config_in.get("description"),
-        source=job.source.url or job.source.path or "",
-        source_type="url" if job.source.type == "url" else "path",
-        default_settings=default_settings,
-        config=extra,
-    )
+def _staged_ids(downloads: Path) -> list[int]:
+    if not downloads.is_dir():
+        return []
+    prefix = saved_jobs.FOLDER_PREFIX
+    return [int(p.name[len(prefix) :]) for p in downloads.iterdir() if p.name[len(prefix) :].isdigit()]

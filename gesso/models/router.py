@@ -12,12 +12,15 @@ from gesso.auth.deps import AdminUser, CurrentUser
 from gesso.models.schemas import (
     BaseModelType,
     FoundModel,
+    HFToken,
+    HFTokenStatus,
     ModelConfig,
     ModelFormat,
     ModelInstallJob,
     ModelRecordChanges,
     ModelsList,
     ModelType,
+    StarterModelResponse,
 )
 
 router = APIRouter(prefix="/v2/models", tags=["model_manager"])
@@ -78,8 +81,10 @@ def install_model(
     sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
     config: Annotated[ModelRecordChanges | None, Body()] = None,
 ) -> ModelInstallJob:
+    """Install from a server path, an http(s) URL or a Hugging Face repo (`owner/name`,
+    `owner/name:subfolder`, `owner/name::file.safetensors`, `https://huggingface.co/owner/name`)."""
     values = config.model_dump(exclude_unset=True, mode="json") if config else {}
-    return models.installer.start(source, inplace=inplace, config=values, sha256=sha256)
+    return models.install(source, inplace=inplace, config=values, sha256=sha256)
 
 
 @router.get("/install", response_model=list[ModelInstallJob], name="list_model_installs")
@@ -101,3 +106,28 @@ def get_model_install_job(id: int, admin: AdminUser, models: Models) -> ModelIns
 @router.delete("/install/{id}", status_code=201, response_model=None, name="cancel_model_install_job")
 def cancel_model_install_job(id: int, admin: AdminUser, models: Models) -> None:
     models.installer.cancel(id)
+
+
+@router.get("/starter_models", response_model=StarterModelResponse, name="get_starter_models")
+def get_starter_models(admin: AdminUser, models: Models) -> StarterModelResponse:
+    """The curated starter models, each marked `is_installed`; dependencies already installed
+    are left out of `dependencies`."""
+    return models.starter_models()
+
+
+@router.get("/hf_login", response_model=HFTokenStatus, name="get_hf_login_status")
+def get_hf_login_status(actor: CurrentUser, models: Models) -> HFTokenStatus:
+    """Whether a Hugging Face token is set and the hub accepts it; the token is never returned."""
+    return models.hub_token_status()
+
+
+@router.post("/hf_login", response_model=HFTokenStatus, name="do_hf_login")
+def do_hf_login(admin: AdminUser, models: Models, body: HFToken) -> HFTokenStatus:
+    """Store a Hugging Face token, sent only to the configured hub (a token the hub rejects is
+    not stored: the answer is `invalid`)."""
+    return models.set_hub_token(body.token)
+
+
+@router.delete("/hf_login", response_model=HFTokenStatus, name="reset_hf_token")
+def reset_hf_token(admin: AdminUser, models: Models) -> HFTokenStatus:
+    return models.clear_hub_token()

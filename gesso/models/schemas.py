@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,7 +41,7 @@ class ModelConfig(BaseModel):
     name: str
     description: str | None = None
     source: str
-    source_type: Literal["path", "url"]
+    source_type: Literal["path", "url", "hf_repo_id"]
     source_api_response: str | None = None
     cover_image: str | None = None
     base: str
@@ -102,11 +102,48 @@ class FoundModel(BaseModel):
     is_installed: bool
 
 
-class ModelSource(BaseModel):
-    type: Literal["local", "url"]
-    path: str | None = None
-    url: str | None = None
-    inplace: bool | None = None
+class LocalModelSource(BaseModel):
+    """A file or folder on the server."""
+
+    path: str
+    inplace: bool | None = False
+    type: Literal["local"] = "local"
+
+
+class HFModelSource(BaseModel):
+    """A Hugging Face repo (or a folder or file in it). `variant` is the weights variant chosen;
+    `access_token` is always null: the hub token stays on the server."""
+
+    repo_id: str
+    variant: str | None = None
+    subfolder: str | None = None
+    access_token: None = None
+    type: Literal["hf"] = "hf"
+
+
+class URLModelSource(BaseModel):
+    """One file downloaded over http(s)."""
+
+    url: str
+    access_token: None = None
+    type: Literal["url"] = "url"
+
+
+ModelSource = Annotated[LocalModelSource | HFModelSource | URLModelSource, Field(discriminator="type")]
+
+
+class DownloadPart(BaseModel):
+    """One file of a download (InvokeAI's `DownloadJob` fields that describe it)."""
+
+    id: int
+    source: str
+    dest: str
+    download_path: str | None = None
+    status: Literal["waiting", "running", "completed", "error", "cancelled"] = "waiting"
+    bytes: int = 0
+    total_bytes: int = 0
+    error_type: str | None = None
+    error: str | None = None
 
 
 class ModelInstallJob(BaseModel):
@@ -123,4 +160,46 @@ class ModelInstallJob(BaseModel):
     bytes: int = 0
     total_bytes: int = 0
     source_metadata: dict[str, Any] | None = None
-    download_parts: list[dict[str, Any]] = Field(default_factory=list)
+    download_parts: list[DownloadPart] = Field(default_factory=list)
+
+
+class StarterModelWithoutDependencies(BaseModel):
+    """A curated model offered for one-click install (InvokeAI's starter model fields)."""
+
+    description: str
+    source: str
+    name: str
+    base: BaseModelType
+    type: ModelType
+    format: ModelFormat | None = None
+    variant: str | None = None
+    is_installed: bool = False
+    capabilities: dict[str, Any] | None = None
+    default_settings: dict[str, Any] | None = None
+    panel_schema: dict[str, Any] | None = None
+    previous_names: list[str] = Field(default_factory=list)
+
+
+class StarterModel(StarterModelWithoutDependencies):
+    """`dependencies` are installed along with the model; ones already installed are left out."""
+
+    dependencies: list[StarterModelWithoutDependencies] | None = None
+
+
+class StarterModelBundle(BaseModel):
+    name: str
+    models: list[StarterModel]
+
+
+class StarterModelResponse(BaseModel):
+    starter_models: list[StarterModel]
+    starter_bundles: dict[str, StarterModelBundle]
+
+
+HFTokenStatus = Literal["valid", "invalid", "unknown"]
+
+
+class HFToken(BaseModel):
+    """Body of `POST /api/v2/models/hf_login`."""
+
+    token: str = Field(min_length=1, max_length=1024, pattern=r"^[\x21-\x7e]+$")

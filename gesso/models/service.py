@@ -17,8 +17,12 @@ from gesso.db.engine import Database
 from gesso.engine.preflight import InstalledModel
 from gesso.errors import InvalidInput, NotFound
 from gesso.models import store
+from gesso.models.hub import HubClient
+from gesso.models.hub_token import HubTokens
 from gesso.models.installer import ModelInstaller
-from gesso.models.schemas import FoundModel
+from gesso.models.schemas import FoundModel, HFTokenStatus, ModelInstallJob, StarterModelResponse
+from gesso.models.sources import HubSource, MalformedRepoId, UnsupportedSource, parse_source
+from gesso.models.starters import StarterCatalogue, is_installed
 from gesso.models.store import ModelRecord
 
 logger = logging.getLogger(__name__)
@@ -39,10 +43,22 @@ def installed_model(db: Database, key: str) -> InstalledModel | None:
 
 
 class ModelService:
-    def __init__(self, db: Database, installer: ModelInstaller, models_dir: Path) -> None:
+    def __init__(
+        self,
+        db: Database,
+        installer: ModelInstaller,
+        models_dir: Path,
+        *,
+        hub: HubClient,
+        hub_tokens: HubTokens,
+        starters: StarterCatalogue,
+    ) -> None:
         self._db = db
         self.installer = installer
         self.models_dir = models_dir
+        self._hub = hub
+        self._hub_tokens = hub_tokens
+        self._starters = starters
         self._forget: list[Callable[[str], object]] = []
 
     def on_forget(self, listener: Callable[[str], object]) -> None:
@@ -106,6 +122,37 @@ class ModelService:
             shutil.rmtree(path, ignore_errors=True)
         logger.info("Deleted model %s", record.name)
 
+    def install(
+        self, source: str, *, inplace: bool, config: dict[str, Any], sha256: str | None = None
+    ) -> ModelInstallJob:
+        """Start an install job. A starter model gets the starter's name and description unless
+        `config` sets them, and its dependencies that are neither installed nor being installed
+        get jobs of their own."""
+        starter = self._starters.find(_canonical(source, self._hub.endpoint))
+        if starter is not None:
+            config = {**self._starters.install_config(starter), **config}
+        job = self.installer.start(source, inplace=inplace, config=config, sha256=sha256)
+        if starter is not None and starter.dependencies:
+            installed = self.list_models()
+            active = self.installer.active_sources()
+            for dependency in starter.dependencies:
+                if dependency.source not in active and not is_installed(dependency, installed):
+                    dependency_config = self._starters.install_config(dependency)
+                    self.installer.start(dependency.source, inplace=False, config=dependency_config)
+        return job
+
+    def starter_models(self) -> StarterModelResponse:
+        return self._starters.listing(self.list_models())
+
+    def hub_token_status(self) -> HFTokenStatus:
+        return self._hub_tokens.status(self._hub)
+
+    def set_hub_token(self, token: str) -> HFTokenStatus:
+        return self._hub_tokens.set(self._hub, token)
+
+    def clear_hub_token(self) -> HFTokenStatus:
+        return self._hub_tokens.clear(self._hub)
+
     def scan_folder(self, scan_path: str) -> list[FoundModel]:
         folder = Path(scan_path).expanduser()
         if not folder.is_absolute() or not folder.is_dir():
@@ -139,3 +186,11 @@ def _inside(path: Path, folder: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _canonical(source: str, hub_endpoint: str) -> str:
+    try:
+        parsed = parse_source(source, hub_endpoint)
+    except (MalformedRepoId, UnsupportedSource):
+        return source
+    return parsed.canonical if isinstance(parsed, HubSource) else source.strip()

@@ -26,6 +26,10 @@ class AppSettings:
         with self._db.write() as conn:
             store.set_value(conn, key, value)
 
+    def delete(self, key: str) -> None:
+        with self._db.write() as conn:
+            store.delete_value(conn, key)
+
     def jwt_secret(self) -> str:
         secret = self.get(JWT_SECRET_KEY)
         if not secret:

@@ -21,3 +21,7 @@ def set_value(conn: Connection, key: str, value: str) -> None:
     )
     if updated.rowcount == 0:
         conn.execute(sa.insert(app_settings).values(key=key, value=value, created_at=now, updated_at=now))
+
+
+def delete_value(conn: Connection, key: str) -> None:
+    conn.execute(sa.delete(app_settings).where(app_settings.c.key == key))

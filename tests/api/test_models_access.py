@@ -28,6 +28,10 @@ MATRIX = [
     ("GET", "/install/{id}", ADMIN),
     ("DELETE", "/install/{id}", ADMIN),
     ("DELETE", "/install", ADMIN),
+    ("GET", "/starter_models", ADMIN),
+    ("GET", "/hf_login", READ),
+    ("POST", "/hf_login", ADMIN),
+    ("DELETE", "/hf_login", ADMIN),
     ("DELETE", "/i/{key}", ADMIN),  # last: it removes the model the other calls use
 ]
 Call = tuple[str, str, dict[str, Any], Any, str]
@@ -46,6 +50,10 @@ def calls(key: str, job_id: int, src: Path) -> list[Call]:
         ("GET", "/install/{id}"): (f"/install/{job_id}", {}, None),
         ("DELETE", "/install/{id}"): (f"/install/{job_id}", {}, None),
         ("DELETE", "/install"): ("/install", {}, None),
+        ("GET", "/starter_models"): ("/starter_models", {}, None),
+        ("GET", "/hf_login"): ("/hf_login", {}, None),
+        ("POST", "/hf_login"): ("/hf_login", {}, {"token": "hf_example"}),
+        ("DELETE", "/hf_login"): ("/hf_login", {}, None),
         ("DELETE", "/i/{key}"): (f"/i/{key}", {}, None),
     }
     return [(method, M + concrete[method, t][0], *concrete[method, t][1:], who) for method, t, who in MATRIX]
@@ -110,7 +118,7 @@ def run_as_admin(client: TestClient, src: Path, headers: dict[str, str]) -> None
         for method, url, params, body, _ in calls(config["key"], 1, src):
             response = client.request(method, url, params=params, json=body)
             assert 200 <= response.status_code < 300, (method, url, response.text)
-            if method == "POST":
+            if (method, url) == ("POST", f"{M}/install"):
                 new_job = response.json()["id"]
         assert client.get(f"{M}/i/{config['key']}").status_code == 404
         assert new_job is not None

@@ -14,7 +14,7 @@ import pytest
 
 from gesso.models import downloads
 from gesso.models.downloads import DownloadCanceled, DownloadFailed, DownloadRefused, check_url, download
-from tests.model_files import local_server, serve_bytes, serve_redirect, serve_slowly
+from tests.model_files import local_server, serve_bytes, serve_ranges, serve_redirect, serve_slowly
 
 BODY = bytes(range(256)) * 40  # 10 KiB
 BODY_SHA = hashlib.sha256(BODY).hexdigest()
@@ -223,15 +223,38 @@ def test_download_server_closing_early_fails_as_incomplete(tmp_path: Path) -> No
         fetch(server.url("/m.safetensors"), tmp_path, allow_private=True)
 
 
-def test_download_canceled_from_progress_leaves_no_file(tmp_path: Path) -> None:
+def test_download_halted_keeps_its_part_and_the_next_download_continues_it(tmp_path: Path) -> None:
     cancel = threading.Event()
-    big = bytes(3 * downloads.CHUNK_BYTES)
+    big = bytes(range(256)) * (3 * downloads.CHUNK_BYTES // 256)
+    ranges: list[str] = []
 
     def progress(received: int, total: int) -> None:
         cancel.set()
 
-    with local_server({"/m.safetensors": serve_bytes(big)}) as server, pytest.raises(DownloadCanceled):
-        fetch(server.url("/m.safetensors"), tmp_path, allow_private=True, progress=progress, cancel=cancel)
+    with local_server({"/m.safetensors": serve_ranges(big, ranges)}) as server:
+        with pytest.raises(DownloadCanceled):
+            fetch(
+                server.url("/m.safetensors"), tmp_path, allow_private=True, progress=progress, cancel=cancel
+            )
+        assert leftovers(tmp_path) == ["m.safetensors.part"]
+        kept = (tmp_path / "m.safetensors.part").stat().st_size
+        assert 0 < kept < len(big)
+        result = fetch(server.url("/m.safetensors"), tmp_path, allow_private=True)
+    assert ranges == ["", f"bytes={kept}-"]
+    assert result.path.read_bytes() == big and result.sha256 == hashlib.sha256(big).hexdigest()
+    assert leftovers(tmp_path) == ["m.safetensors"]
+
+
+def test_download_larger_than_the_free_disk_space_is_refused_before_the_first_byte(tmp_path: Path) -> None:
+    def respond(handler: Any) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(2**60))
+        handler.end_headers()
+        handler.wfile.write(BODY)
+
+    huge = local_server({"/huge.safetensors": respond})
+    with huge as server, pytest.raises(DownloadFailed, match="Not enough free disk space"):
+        fetch(server.url("/huge.safetensors"), tmp_path, allow_private=True)
     assert leftovers(tmp_path) == []
 
 
@@ -247,7 +270,7 @@ def test_download_cancel_during_slow_transfer_stops_within_a_second(tmp_path: Pa
     finally:
         stop.set()
     assert time.monotonic() - started < 1.5
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) in ([], ["m.part"])  # a halted download keeps what it has
 
 
 def test_download_filename_from_content_disposition_cannot_escape_the_folder(tmp_path: Path) -> None:

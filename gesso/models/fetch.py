@@ -1,0 +1,139 @@
+"""One file from the hub, resumable: bytes go to `<name>.part`, which becomes `<name>` once its
+size (and SHA-256, when the hub lists one) checks out.
+
+A `.part` left by an interrupted attempt, a halted job or a server restart is continued with a
+`Range` request; a server that ignores the range answers 200 and the file starts over. A
+finished file is never fetched again. Dropped connections are retried with growing pauses as
+long as the retries keep making progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+
+from gesso.models.hub import HubError
+
+HASH_CHUNK = 4 * 1024 * 1024
+RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)  # after the last, the download fails
+TIMEOUT = httpx2.Timeout(30.0, read=60.0)
+
+
+class FetchHalted(Exception):
+    """The job was cancelled or the server is stopping; the `.part` file is kept."""
+
+
+class FetchFailed(HubError):
+    pass
+
+
+@dataclass(frozen=True)
+class FileRequest:
+    url: str
+    target: Path
+    size: int | None
+    sha256: str | None
+    headers: dict[str, str]
+    label: str  # the repo path, for messages
+
+
+Progress = Callable[[int], None]  # bytes of this file on disk so far
+ErrorForStatus = Callable[[int, httpx2.Response], HubError]
+
+
+def part_path(target: Path) -> Path:
+    return target.with_name(target.name + ".part")
+
+
+def bytes_on_disk(target: Path) -> int:
+    if target.is_file():
+        return target.stat().st_size
+    part = part_path(target)
+    return part.stat().st_size if part.is_file() else 0
+
+
+def fetch_file(
+    client: httpx2.Client,
+    request: FileRequest,
+    *,
+    progress: Progress,
+    halt: threading.Event,
+    error_for_status: ErrorForStatus,
+) -> None:
+    target = request.target
+    if target.is_file() and (request.size is None or target.stat().st_size == request.size):
+        progress(target.stat().st_size)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = part_path(target)
+    failures = 0
+    while True:
+        before = part.stat().st_size if part.is_file() else 0
+        try:
+            _attempt(client, request, part, progress, halt, error_for_status)
+            break
+        except httpx2.TransportError as exc:
+            after = part.stat().st_size if part.is_file() else 0
+            failures = 0 if after > before else failures + 1
+            if failures >= len(RETRY_PAUSES):
+                raise FetchFailed(
+                    f"Download of {request.label} failed: the connection kept dropping ({type(exc).__name__})"
+                ) from None
+            if halt.wait(RETRY_PAUSES[failures]):
+                raise FetchHalted() from None
+    _verify(request, part)
+    part.replace(target)
+
+
+def _attempt(
+    client: httpx2.Client,
+    request: FileRequest,
+    part: Path,
+    progress: Progress,
+    halt: threading.Event,
+    error_for_status: ErrorForStatus,
+) -> None:
+    have = part.stat().st_size if part.is_file() else 0
+    if request.size is not None and have == request.size:
+        return
+    headers = dict(request.headers)
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    with client.stream("GET", request.url, headers=headers, timeout=TIMEOUT) as response:
+        if response.status_code == 416 and have:
+            part.unlink()  # the part no longer matches the file: start over
+            raise httpx2.RemoteProtocolError("range not satisfiable")
+        if response.status_code not in (200, 206):
+            raise error_for_status(response.status_code, response)
+        mode = "ab" if response.status_code == 206 and have else "wb"
+        done = have if mode == "ab" else 0
+        progress(done)
+        with part.open(mode) as handle:
+            for chunk in response.iter_bytes():
+                if halt.is_set():
+                    raise FetchHalted()
+                handle.write(chunk)
+                done += len(chunk)
+                progress(done)
+    if request.size is not None and done < request.size:
+        raise httpx2.RemoteProtocolError(f"connection closed after {done} of {request.size} bytes")
+
+
+def _verify(request: FileRequest, part: Path) -> None:
+    size = part.stat().st_size
+    if request.size is not None and size != request.size:
+        part.unlink(missing_ok=True)
+        raise FetchFailed(f"Download of {request.label} has {size} bytes, the hub lists {request.size}")
+    if request.sha256:
+        digest = hashlib.sha256()
+        with part.open("rb") as handle:
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != request.sha256.lower():
+            part.unlink(missing_ok=True)
+            raise FetchFailed(f"Download of {request.label} does not match the SHA-256 the hub lists")
