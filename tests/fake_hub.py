@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -113,7 +114,7 @@ class FakeHub:
             server.server_close()
             for connection in list(getattr(server, "open_connections", [])):
                 with contextlib.suppress(OSError):
-                    connection.close()
+                    connection.shutdown(socket.SHUT_RDWR)
 
     # -- answers --------------------------------------------------------------------------------------
 
@@ -210,8 +211,10 @@ def _handler(hub: FakeHub, cdn: bool) -> type[BaseHTTPRequestHandler]:
                         cdn,
                     )
                 )
-            with contextlib.suppress(OSError):  # the client went away, or the server was "killed"
+            try:
                 self._route(path, parts.query, token, body)
+            except OSError:  # the client went away, or the server was "killed"
+                self.close_connection = True
 
         def _route(self, path: str, query: str, token: str | None, body: bool) -> None:
             segments = path.strip("/").split("/")

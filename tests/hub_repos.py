@@ -44,9 +44,12 @@ def add_fp16_variants(repo: FakeRepo) -> FakeRepo:
     return repo
 
 
-def hand_pipeline(folder: Path, pipeline: str = "StableDiffusionPipeline", width: int = 768) -> FakeRepo:
-    """A hand-written pipeline (model_index.json, unet, vae; no torch) with decoys and fp16 files."""
-    diffusers_folder(folder, pipeline, width)
+def hand_pipeline(
+    folder: Path, pipeline: str = "StableDiffusionPipeline", width: int = 768, *, seed: int = 0
+) -> FakeRepo:
+    """A hand-written pipeline (model_index.json, unet, vae; no torch) with decoys and fp16 files;
+    pipelines with different seeds have different content."""
+    diffusers_folder(folder, pipeline, width, seed=seed)
     vae_folder(folder / "vae", 0.13025 if width == 2048 else 0.18215)
     (folder / "scheduler").mkdir(exist_ok=True)
     (folder / "scheduler" / "scheduler_config.json").write_text('{"_class_name": "PNDMScheduler"}')

@@ -69,9 +69,10 @@ def fetch_from_hub(
     for index, planned in enumerate(selection.files):
         target = model_root / planned.local_path
         cached = hub.cached_file(snapshot.repo_id, planned.file.path, snapshot.commit)
-        if cached is not None and not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
+        if cached is not None:
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached, target)
         elif snapshot.from_cache:
             raise HubError(f"HF_HUB_OFFLINE is set and {planned.file.path} is not in the hub cache")
         else:

@@ -15,50 +15,41 @@ import logging
 import shutil
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gesso.db.engine import Database
-from gesso.errors import InvalidInput, NotFound
+from gesso.errors import InvalidInput
 from gesso.events.bus import Event, EventBus, timestamp
 from gesso.models import saved_jobs
 from gesso.models.downloads import DownloadCanceled, check_url, download
 from gesso.models.fetch import FetchHalted
 from gesso.models.hub import HubClient
 from gesso.models.hub_install import fetch_from_hub
+from gesso.models.jobs import (
+    TERMINAL,
+    InstallJobNotFound,
+    ended_parts,
+    gpu_variant,
+    source_key,
+    wire_source,
+)
 from gesso.models.placing import Canceled, ModelPlacer, Placement, PlaceMode
 from gesso.models.progress import DownloadProgress
 from gesso.models.saved_jobs import SavedJob, staging_folder
 from gesso.models.schemas import (
     HFModelSource,
-    LocalModelSource,
     ModelConfig,
     ModelInstallJob,
     ModelSource,
-    URLModelSource,
 )
 from gesso.models.sources import HubSource, LocalSource, MalformedRepoId, Source, UrlSource, parse_source
+from gesso.models.store import ModelRecord
 
 logger = logging.getLogger(__name__)
 
-TERMINAL = ("completed", "error", "cancelled")
 HALTED = (Canceled, DownloadCanceled, FetchHalted)
-
-
-class InstallJobNotFound(NotFound):
-    def __init__(self, job_id: int) -> None:
-        super().__init__(f"No job with id {job_id} known")
-
-
-@functools.cache
-def gpu_variant() -> str | None:
-    """fp16 weights when generation runs on a GPU (CUDA or Apple's MPS), else the defaults."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    mps = getattr(torch.backends, "mps", None)
-    return "fp16" if torch.cuda.is_available() or (mps is not None and mps.is_available()) else None
 
 
 class ModelInstaller:
@@ -92,7 +83,7 @@ class ModelInstaller:
         """Check the source now (clear 4xx for unusable ones) and run the job in the background.
         A malformed repo id still gets a job, which fails at once with the reason."""
         parsed, problem = self._parse(source, sha256)
-        job_source = _wire_source(parsed, source, inplace)
+        job_source = wire_source(parsed, source, inplace)
         with self._lock:
             job_id = self._next_id
             self._next_id += 1
@@ -112,7 +103,7 @@ class ModelInstaller:
                 parsed, problem = self._parse(saved.source, saved.sha256)
             except InvalidInput as exc:
                 parsed, problem = None, exc
-            job_source = _wire_source(parsed, saved.source, saved.inplace)
+            job_source = wire_source(parsed, saved.source, saved.inplace)
             self._launch(
                 saved.id,
                 job_source,
@@ -245,9 +236,11 @@ class ModelInstaller:
         sha256: str | None,
         commit: str | None,
     ) -> None:
+        """The job's thread. Its staging folder goes before the final status is set, so a
+        client that sees the job end never sees leftovers."""
         halt = self._halts[job_id]
         staging = staging_folder(self.downloads, job_id)
-        keep_staging = False
+        finish: Callable[[], None] | None = None
         try:
             if problem is not None or parsed is None:
                 raise problem or InvalidInput("Unsupported model source")
@@ -261,32 +254,45 @@ class ModelInstaller:
                 halt=halt,
                 hash_progress=functools.partial(self._hash_progress, job_id),
             )
-            config = ModelConfig.from_record(record)
-            job = self._update(job_id, status="completed", config_out=config)
-            self._publish(
-                "model_install_complete",
-                job,
-                key=record.key,
-                total_bytes=record.file_size,
-                config=config.model_dump(mode="json"),
-            )
-            logger.info("Installed model %s (%s %s)", record.name, record.base, record.type)
+            finish = functools.partial(self._complete, job_id, record)
         except HALTED:
             if job_id in self._cancelled:
-                self._publish("model_install_cancelled", self._update(job_id, status="cancelled"))
-            else:
-                keep_staging = True  # the server is stopping: the next start continues the job
+                finish = functools.partial(self._cancelled_job, job_id)
+            # else the server is stopping: the staging folder stays for the next start
         except Exception as exc:
-            self._fail(job_id, exc)
-        finally:
-            if not keep_staging:
-                shutil.rmtree(staging, ignore_errors=True)
+            finish = functools.partial(self._fail, job_id, exc, traceback.format_exc())
+        if finish is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+            finish()
 
-    def _fail(self, job_id: int, exc: Exception) -> None:
+    def _complete(self, job_id: int, record: ModelRecord) -> None:
+        config = ModelConfig.from_record(record)
+        job = self._update(job_id, status="completed", config_out=config)
+        self._publish(
+            "model_install_complete",
+            job,
+            key=record.key,
+            total_bytes=record.file_size,
+            config=config.model_dump(mode="json"),
+        )
+        logger.info("Installed model %s (%s %s)", record.name, record.base, record.type)
+
+    def _cancelled_job(self, job_id: int) -> None:
+        parts = ended_parts(self.get(job_id), "cancelled")
+        self._publish(
+            "model_install_cancelled", self._update(job_id, status="cancelled", download_parts=parts)
+        )
+
+    def _fail(self, job_id: int, exc: Exception, trace: str) -> None:
         reason = type(exc).__name__
         message = (getattr(exc, "detail", None) or str(exc) or reason).splitlines()[0]
         job = self._update(
-            job_id, status="error", error_reason=reason, error=message, error_traceback=traceback.format_exc()
+            job_id,
+            status="error",
+            error_reason=reason,
+            error=message,
+            error_traceback=trace,
+            download_parts=ended_parts(self.get(job_id), "error"),
         )
         self._publish("model_install_error", job, error_type=reason, error=message)
         logger.warning("Model install %s failed: %s", job_id, message)
@@ -353,25 +359,6 @@ class ModelInstaller:
         job = self._update(job_id, status="downloads_done", local_path=str(result.path))
         self._publish("model_install_downloads_complete", job)
         return result.path
-
-
-def _wire_source(parsed: Source | None, text: str, inplace: bool) -> ModelSource:
-    if isinstance(parsed, LocalSource):
-        return LocalModelSource(path=str(parsed.path), inplace=inplace)
-    if isinstance(parsed, UrlSource):
-        return URLModelSource(url=parsed.url)
-    if isinstance(parsed, HubSource):
-        return HFModelSource(repo_id=parsed.repo_id, variant=parsed.variant, subfolder=parsed.subfolder)
-    return HFModelSource(repo_id=text.strip()[:256])
-
-
-def source_key(source: ModelSource) -> str:
-    """A job's source as records keep it: the path, the URL, or `owner/name[::sub]`."""
-    if isinstance(source, LocalModelSource):
-        return source.path
-    if isinstance(source, URLModelSource):
-        return source.url
-    return source.repo_id + (f"::{source.subfolder}" if source.subfolder else "")
 
 
 def _staged_ids(downloads: Path) -> list[int]:

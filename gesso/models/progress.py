@@ -63,23 +63,6 @@ class DownloadProgress:
         self._store()
         self._emit()
 
-    def fail(self, status: str, error: BaseException | None = None) -> None:
-        """Mark the parts still running as ended (error or cancelled)."""
-        with self._lock:
-            self._parts = [
-                part
-                if part.status == "completed"
-                else part.model_copy(
-                    update={
-                        "status": status,
-                        "error_type": type(error).__name__ if error else None,
-                        "error": str(error) if error else None,
-                    }
-                )
-                for part in self._parts
-            ]
-        self._store()
-
     def _store(self, **changes: Any) -> ModelInstallJob:
         with self._lock:
             parts = list(self._parts)
