@@ -63,6 +63,16 @@ def hand_pipeline(
     return add_fp16_variants(with_decoys(FakeRepo.from_folder(folder)))
 
 
+def refiner_pipeline(folder: Path) -> FakeRepo:
+    """An SDXL refiner: img2img pipeline, no first text encoder, aesthetics score."""
+    repo = hand_pipeline(folder, "StableDiffusionXLImg2ImgPipeline", 2048, seed=3)
+    index = repo.files["model_index.json"].decode()
+    repo.files["model_index.json"] = index.replace(
+        '"unet"', '"requires_aesthetics_score": true, "text_encoder": [null, null], "unet"', 1
+    ).encode()
+    return repo
+
+
 def vae_repo(folder: Path, scaling_factor: float = 0.13025) -> FakeRepo:
     vae_folder(folder, scaling_factor)
     repo = FakeRepo.from_folder(folder)

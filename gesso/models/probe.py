@@ -22,13 +22,13 @@ from gesso.models.upscalers import describe as describe_upscaler
 PICKLE_SUFFIXES = {".ckpt", ".bin", ".pt", ".pth", ".pkl"}
 MAX_HEADER_BYTES = 100 * 1024 * 1024
 # Cross-attention width of the UNet tells SD versions apart: 768 (CLIP-L) for SD 1.x,
-# 1024 (OpenCLIP-H) for SD 2.x, 2048 (CLIP-L + bigG) for SDXL, 1280 (bigG alone) for the SDXL refiner.
-CONTEXT_TO_BASE = {768: "sd-1", 1024: "sd-2", 2048: "sdxl", 1280: "sdxl-refiner"}
+# 1024 (OpenCLIP-H) for SD 2.x, 2048 (CLIP-L + bigG) for SDXL.
+CONTEXT_TO_BASE = {768: "sd-1", 1024: "sd-2", 2048: "sdxl"}
 PIPELINE_BASES = {
     "StableDiffusionPipeline": None,  # sd-1 or sd-2: decided by the UNet's cross_attention_dim
     "StableDiffusionImg2ImgPipeline": None,
     "StableDiffusionXLPipeline": "sdxl",
-    "StableDiffusionXLImg2ImgPipeline": None,  # SDXL, or the refiner (its UNet says which)
+    "StableDiffusionXLImg2ImgPipeline": "sdxl",
 }
 
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import AppFactory
 from tests.fake_hub import FakeHub, fake_hub
-from tests.hub_repos import hand_pipeline, vae_repo
+from tests.hub_repos import hand_pipeline, refiner_pipeline, vae_repo
 from tests.model_api import TERMINAL, M, wait_job
 
 STARTERS = f"{M}/starter_models"
@@ -31,7 +31,7 @@ def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
         monkeypatch.setenv("HF_ENDPOINT", running.url)
         running.repos[TURBO] = hand_pipeline(tmp_path / "turbo", "StableDiffusionXLPipeline", 2048)
         running.repos[VAE] = vae_repo(tmp_path / "vae", 0.13025)
-        running.repos[REFINER] = hand_pipeline(tmp_path / "refiner", "StableDiffusionXLImg2ImgPipeline", 1280)
+        running.repos[REFINER] = refiner_pipeline(tmp_path / "refiner")
         yield running
 
 
