@@ -103,6 +103,7 @@ def test_single_user_installs_a_model_and_generates_from_the_panel(
 
     # The model manager: install from a server path, with the job's progress.
     expect(page.get_by_role("heading", name="Models")).to_be_visible()
+    page.get_by_role("tab", name="Path or URL").click()
     page.get_by_label("Source").fill(str(tiny_model))
     expect(page.get_by_label(re.compile("^In place"))).to_be_checked()
     page.get_by_role("button", name="Install", exact=True).click()
@@ -239,6 +240,9 @@ def test_user_generates_and_sees_others_only_as_another_user(
     for control in ("Install", re.compile("^Edit "), re.compile("^Delete ")):
         expect(page.get_by_role("button", name=control)).to_have_count(0)
     expect(page.get_by_label("Source")).to_have_count(0)
+    for tab in ("Starter models", "Hugging Face", "Path or URL"):
+        expect(page.get_by_role("tab", name=tab)).to_have_count(0)
+    expect(page.get_by_label("Hugging Face repo")).to_have_count(0)
     expect(page.get_by_label("Live updates offline")).to_have_count(0)
     alice.screenshot("mu-user-models")
 

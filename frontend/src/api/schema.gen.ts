@@ -1131,7 +1131,11 @@ export interface paths {
         /** List Model Installs */
         get: operations["list_model_installs"];
         put?: never;
-        /** Install Model */
+        /**
+         * Install Model
+         * @description Install from a server path, an http(s) URL or a Hugging Face repo (`owner/name`,
+         *     `owner/name:subfolder`, `owner/name::file.safetensors`, `https://huggingface.co/owner/name`).
+         */
         post: operations["install_model"];
         /** Prune Model Install Jobs */
         delete: operations["prune_model_install_jobs"];
@@ -1153,6 +1157,53 @@ export interface paths {
         post?: never;
         /** Cancel Model Install Job */
         delete: operations["cancel_model_install_job"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/models/starter_models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Starter Models
+         * @description The curated starter models, each marked `is_installed`; dependencies already installed
+         *     are left out of `dependencies`.
+         */
+        get: operations["get_starter_models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/models/hf_login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Hf Login Status
+         * @description Whether a Hugging Face token is set and the hub accepts it; the token is never returned.
+         */
+        get: operations["get_hf_login_status"];
+        put?: never;
+        /**
+         * Do Hf Login
+         * @description Store a Hugging Face token, sent only to the configured hub (a token the hub rejects is
+         *     not stored: the answer is `invalid`).
+         */
+        post: operations["do_hf_login"];
+        /** Reset Hf Token */
+        delete: operations["reset_hf_token"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1387,6 +1438,40 @@ export interface components {
             /** Deleted */
             deleted: number;
         };
+        /**
+         * DownloadPart
+         * @description One file of a download (InvokeAI's `DownloadJob` fields that describe it).
+         */
+        DownloadPart: {
+            /** Id */
+            id: number;
+            /** Source */
+            source: string;
+            /** Dest */
+            dest: string;
+            /** Download Path */
+            download_path?: string | null;
+            /**
+             * Status
+             * @default waiting
+             * @enum {string}
+             */
+            status: "waiting" | "running" | "completed" | "error" | "cancelled";
+            /**
+             * Bytes
+             * @default 0
+             */
+            bytes: number;
+            /**
+             * Total Bytes
+             * @default 0
+             */
+            total_bytes: number;
+            /** Error Type */
+            error_type?: string | null;
+            /** Error */
+            error?: string | null;
+        };
         /** EnqueueBatchResult */
         EnqueueBatchResult: {
             /** Queue Id */
@@ -1412,6 +1497,34 @@ export interface components {
         GeneratePasswordResponse: {
             /** Password */
             password: string;
+        };
+        /**
+         * HFModelSource
+         * @description A Hugging Face repo (or a folder or file in it). `variant` is the weights variant chosen;
+         *     `access_token` is always null: the hub token stays on the server.
+         */
+        HFModelSource: {
+            /** Repo Id */
+            repo_id: string;
+            /** Variant */
+            variant?: string | null;
+            /** Subfolder */
+            subfolder?: string | null;
+            /** Access Token */
+            access_token?: null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "hf";
+        };
+        /**
+         * HFToken
+         * @description Body of `POST /api/v2/models/hf_login`.
+         */
+        HFToken: {
+            /** Token */
+            token: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1516,6 +1629,24 @@ export interface components {
             /** Total Count */
             total_count: number;
         };
+        /**
+         * LocalModelSource
+         * @description A file or folder on the server.
+         */
+        LocalModelSource: {
+            /** Path */
+            path: string;
+            /**
+             * Inplace
+             * @default false
+             */
+            inplace: boolean | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "local";
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -1587,7 +1718,7 @@ export interface components {
              * Source Type
              * @enum {string}
              */
-            source_type: "path" | "url";
+            source_type: "path" | "url" | "hf_repo_id";
             /** Source Api Response */
             source_api_response?: string | null;
             /** Cover Image */
@@ -1638,7 +1769,8 @@ export interface components {
              * @default false
              */
             inplace: boolean;
-            source: components["schemas"]["ModelSource"];
+            /** Source */
+            source: components["schemas"]["LocalModelSource"] | components["schemas"]["HFModelSource"] | components["schemas"]["URLModelSource"];
             /** Local Path */
             local_path?: string | null;
             /**
@@ -1656,9 +1788,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** Download Parts */
-            download_parts?: {
-                [key: string]: unknown;
-            }[];
+            download_parts?: components["schemas"]["DownloadPart"][];
         };
         /**
          * ModelRecordChanges
@@ -1672,7 +1802,7 @@ export interface components {
             /** Base */
             base?: ("any" | "sd-1" | "sd-2" | "sdxl" | "sdxl-refiner") | null;
             /** Type */
-            type?: ("main" | "vae" | "lora") | null;
+            type?: ("main" | "vae" | "lora" | "controlnet" | "spandrel_image_to_image") | null;
             default_settings?: components["schemas"]["MainModelDefaultSettings"] | null;
             /** Trigger Phrases */
             trigger_phrases?: string[] | null;
@@ -1680,20 +1810,6 @@ export interface components {
             variant?: ("normal" | "inpaint" | "depth") | null;
             /** Prediction Type */
             prediction_type?: ("epsilon" | "v_prediction" | "sample") | null;
-        };
-        /** ModelSource */
-        ModelSource: {
-            /**
-             * Type
-             * @enum {string}
-             */
-            type: "local" | "url";
-            /** Path */
-            path?: string | null;
-            /** Url */
-            url?: string | null;
-            /** Inplace */
-            inplace?: boolean | null;
         };
         /** ModelsList */
         ModelsList: {
@@ -1933,10 +2049,133 @@ export interface components {
             /** Starred Images */
             starred_images: string[];
         };
+        /**
+         * StarterModel
+         * @description `dependencies` are installed along with the model; ones already installed are left out.
+         */
+        StarterModel: {
+            /** Description */
+            description: string;
+            /** Source */
+            source: string;
+            /** Name */
+            name: string;
+            /**
+             * Base
+             * @enum {string}
+             */
+            base: "any" | "sd-1" | "sd-2" | "sdxl" | "sdxl-refiner";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "main" | "vae" | "lora" | "controlnet" | "spandrel_image_to_image";
+            /** Format */
+            format?: ("diffusers" | "checkpoint" | "lycoris") | null;
+            /** Variant */
+            variant?: string | null;
+            /**
+             * Is Installed
+             * @default false
+             */
+            is_installed: boolean;
+            /** Capabilities */
+            capabilities?: {
+                [key: string]: unknown;
+            } | null;
+            /** Default Settings */
+            default_settings?: {
+                [key: string]: unknown;
+            } | null;
+            /** Panel Schema */
+            panel_schema?: {
+                [key: string]: unknown;
+            } | null;
+            /** Previous Names */
+            previous_names?: string[];
+            /** Dependencies */
+            dependencies?: components["schemas"]["StarterModelWithoutDependencies"][] | null;
+        };
+        /** StarterModelBundle */
+        StarterModelBundle: {
+            /** Name */
+            name: string;
+            /** Models */
+            models: components["schemas"]["StarterModel"][];
+        };
+        /** StarterModelResponse */
+        StarterModelResponse: {
+            /** Starter Models */
+            starter_models: components["schemas"]["StarterModel"][];
+            /** Starter Bundles */
+            starter_bundles: {
+                [key: string]: components["schemas"]["StarterModelBundle"];
+            };
+        };
+        /**
+         * StarterModelWithoutDependencies
+         * @description A curated model offered for one-click install (InvokeAI's starter model fields).
+         */
+        StarterModelWithoutDependencies: {
+            /** Description */
+            description: string;
+            /** Source */
+            source: string;
+            /** Name */
+            name: string;
+            /**
+             * Base
+             * @enum {string}
+             */
+            base: "any" | "sd-1" | "sd-2" | "sdxl" | "sdxl-refiner";
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "main" | "vae" | "lora" | "controlnet" | "spandrel_image_to_image";
+            /** Format */
+            format?: ("diffusers" | "checkpoint" | "lycoris") | null;
+            /** Variant */
+            variant?: string | null;
+            /**
+             * Is Installed
+             * @default false
+             */
+            is_installed: boolean;
+            /** Capabilities */
+            capabilities?: {
+                [key: string]: unknown;
+            } | null;
+            /** Default Settings */
+            default_settings?: {
+                [key: string]: unknown;
+            } | null;
+            /** Panel Schema */
+            panel_schema?: {
+                [key: string]: unknown;
+            } | null;
+            /** Previous Names */
+            previous_names?: string[];
+        };
         /** SuccessResponse */
         SuccessResponse: {
             /** Success */
             success: boolean;
+        };
+        /**
+         * URLModelSource
+         * @description One file downloaded over http(s).
+         */
+        URLModelSource: {
+            /** Url */
+            url: string;
+            /** Access Token */
+            access_token?: null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "url";
         };
         /** UnstarredImagesResult */
         UnstarredImagesResult: {
@@ -4289,7 +4528,7 @@ export interface operations {
         parameters: {
             query?: {
                 base_models?: ("any" | "sd-1" | "sd-2" | "sdxl" | "sdxl-refiner")[] | null;
-                model_type?: ("main" | "vae" | "lora") | null;
+                model_type?: ("main" | "vae" | "lora" | "controlnet" | "spandrel_image_to_image") | null;
                 model_name?: string | null;
                 model_format?: ("diffusers" | "checkpoint" | "lycoris") | null;
             };
@@ -4323,7 +4562,7 @@ export interface operations {
         parameters: {
             query: {
                 name: string;
-                type: "main" | "vae" | "lora";
+                type: "main" | "vae" | "lora" | "controlnet" | "spandrel_image_to_image";
                 base: "any" | "sd-1" | "sd-2" | "sdxl" | "sdxl-refiner";
             };
             header?: never;
@@ -4611,6 +4850,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_starter_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StarterModelResponse"];
+                };
+            };
+        };
+    };
+    get_hf_login_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": "valid" | "invalid" | "unknown";
+                };
+            };
+        };
+    };
+    do_hf_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HFToken"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": "valid" | "invalid" | "unknown";
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reset_hf_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": "valid" | "invalid" | "unknown";
                 };
             };
         };

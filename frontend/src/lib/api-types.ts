@@ -1,5 +1,5 @@
 /** Wire types from the generated OpenAPI schema, by InvokeAI's names. */
-import type { components } from "../api/schema.gen";
+import type { components, operations } from "../api/schema.gen";
 
 type Schemas = components["schemas"];
 
@@ -21,6 +21,9 @@ export interface ImageListPage {
 
 export type ModelConfig = Schemas["ModelConfig"];
 export type ModelInstallJob = Schemas["ModelInstallJob"];
+export type StarterModel = Schemas["StarterModel"];
+export type StarterModelResponse = Schemas["StarterModelResponse"];
+export type HFTokenStatus = operations["get_hf_login_status"]["responses"][200]["content"]["application/json"];
 export type ModelRecordChanges = Schemas["ModelRecordChanges"];
 export type MainModelDefaultSettings = Schemas["MainModelDefaultSettings"];
 export type SchedulerName = NonNullable<MainModelDefaultSettings["scheduler"]>;

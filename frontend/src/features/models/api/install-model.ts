@@ -3,7 +3,8 @@ import { apiRequest } from "../../../lib/api-client";
 import type { ModelInstallJob } from "../../../lib/api-types";
 import { installJobsKey } from "./list-install-jobs";
 
-/** Starts an install job from a server path or an http(s) URL (administrators; 201 + job). */
+/** Starts an install job from a server path, an http(s) URL or a Hugging Face repo id
+ * (administrators; 201 + job). A starter model brings its dependencies along. */
 export function installModel(source: string, inplace: boolean): Promise<ModelInstallJob> {
   return apiRequest<ModelInstallJob>("api/v2/models/install", {
     method: "POST",

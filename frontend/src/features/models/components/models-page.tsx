@@ -26,7 +26,7 @@ export function ModelsPage() {
         </Title>
         <Text size="sm" c="dimmed">
           {canManage
-            ? "Install Stable Diffusion models from a folder or file on the server, or from a URL."
+            ? "Install Stable Diffusion models from the starter list, a Hugging Face repo, a path on the server or a URL."
             : "The models installed on this server. Administrators install and manage them."}
         </Text>
       </Stack>

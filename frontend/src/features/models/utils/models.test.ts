@@ -21,7 +21,7 @@ function job(overrides: Partial<ModelInstallJob> = {}): ModelInstallJob {
     status: "running",
     inplace: false,
     config_in: {},
-    source: { type: "local", path: "/models/tiny-sd" },
+    source: { type: "local", path: "/models/tiny-sd", inplace: false },
     bytes: 0,
     total_bytes: 0,
     download_parts: [],

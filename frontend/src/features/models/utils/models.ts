@@ -54,7 +54,9 @@ export function jobPercent(job: ModelInstallJob): number | null {
 }
 
 export function jobSource(job: ModelInstallJob): string {
-  return job.source.url ?? job.source.path ?? "";
+  const source = job.source;
+  if (source.type === "hf") return source.subfolder ? `${source.repo_id}::${source.subfolder}` : source.repo_id;
+  return source.type === "url" ? source.url : source.path;
 }
 
 /** Newest first. */
@@ -62,7 +64,7 @@ export function sortJobs(jobs: readonly ModelInstallJob[]): ModelInstallJob[] {
   return [...jobs].sort((a, b) => b.id - a.id);
 }
 
-const TYPE_ORDER: Record<string, number> = { main: 0, vae: 1, lora: 2 };
+const TYPE_ORDER: Record<string, number> = { main: 0, vae: 1, lora: 2, controlnet: 3, spandrel_image_to_image: 4 };
 
 /** Main models first, then VAEs and LoRAs; by name within a type. */
 export function sortModels(models: readonly ModelConfig[]): ModelConfig[] {
@@ -79,7 +81,13 @@ export const BASE_LABELS: Record<string, string> = {
   any: "Any",
 };
 
-export const TYPE_LABELS: Record<string, string> = { main: "Main", vae: "VAE", lora: "LoRA" };
+export const TYPE_LABELS: Record<string, string> = {
+  main: "Main",
+  vae: "VAE",
+  lora: "LoRA",
+  controlnet: "ControlNet",
+  spandrel_image_to_image: "Upscaler",
+};
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
