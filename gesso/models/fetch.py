@@ -57,6 +57,26 @@ def bytes_on_disk(target: Path) -> int:
     return part.stat().st_size if part.is_file() else 0
 
 
+class _Part:
+    """The `.part` file and the SHA-256 of the bytes it holds, kept up to date as they arrive
+    (a part left by an earlier run is read once, so a resumed file is not hashed twice)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.digest = hashlib.sha256()
+        self.size = 0
+        if path.is_file():
+            with path.open("rb") as handle:
+                while chunk := handle.read(HASH_CHUNK):
+                    self.digest.update(chunk)
+                    self.size += len(chunk)
+
+    def restart(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+
 def fetch_file(
     client: httpx2.Client,
     request: FileRequest,
@@ -70,16 +90,15 @@ def fetch_file(
         progress(target.stat().st_size)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = part_path(target)
+    part = _Part(part_path(target))
     failures = 0
     while True:
-        before = part.stat().st_size if part.is_file() else 0
+        before = part.size
         try:
             _attempt(client, request, part, progress, halt, error_for_status)
             break
         except httpx2.TransportError as exc:
-            after = part.stat().st_size if part.is_file() else 0
-            failures = 0 if after > before else failures + 1
+            failures = 0 if part.size > before else failures + 1
             if failures >= len(RETRY_PAUSES):
                 raise FetchFailed(
                     f"Download of {request.label} failed: the connection kept dropping ({type(exc).__name__})"
@@ -87,53 +106,47 @@ def fetch_file(
             if halt.wait(RETRY_PAUSES[failures]):
                 raise FetchHalted() from None
     _verify(request, part)
-    part.replace(target)
+    part.path.replace(target)
 
 
 def _attempt(
     client: httpx2.Client,
     request: FileRequest,
-    part: Path,
+    part: _Part,
     progress: Progress,
     halt: threading.Event,
     error_for_status: ErrorForStatus,
 ) -> None:
-    have = part.stat().st_size if part.is_file() else 0
-    if request.size is not None and have == request.size:
+    if request.size is not None and part.size == request.size:
         return
     headers = dict(request.headers)
-    if have:
-        headers["Range"] = f"bytes={have}-"
+    if part.size:
+        headers["Range"] = f"bytes={part.size}-"
     with client.stream("GET", request.url, headers=headers, timeout=TIMEOUT) as response:
-        if response.status_code == 416 and have:
-            part.unlink()  # the part no longer matches the file: start over
+        if response.status_code == 416 and part.size:
+            part.restart()  # the part no longer matches the file: start over
             raise httpx2.RemoteProtocolError("range not satisfiable")
         if response.status_code not in (200, 206):
             raise error_for_status(response.status_code, response)
-        mode = "ab" if response.status_code == 206 and have else "wb"
-        done = have if mode == "ab" else 0
-        progress(done)
-        with part.open(mode) as handle:
+        if response.status_code == 200:
+            part.restart()  # the server ignored the range: the body is the whole file
+        progress(part.size)
+        with part.path.open("ab") as handle:
             for chunk in response.iter_bytes():
                 if halt.is_set():
                     raise FetchHalted()
                 handle.write(chunk)
-                done += len(chunk)
-                progress(done)
-    if request.size is not None and done < request.size:
-        raise httpx2.RemoteProtocolError(f"connection closed after {done} of {request.size} bytes")
+                part.digest.update(chunk)
+                part.size += len(chunk)
+                progress(part.size)
+    if request.size is not None and part.size < request.size:
+        raise httpx2.RemoteProtocolError(f"connection closed after {part.size} of {request.size} bytes")
 
 
-def _verify(request: FileRequest, part: Path) -> None:
-    size = part.stat().st_size
-    if request.size is not None and size != request.size:
-        part.unlink(missing_ok=True)
-        raise FetchFailed(f"Download of {request.label} has {size} bytes, the hub lists {request.size}")
-    if request.sha256:
-        digest = hashlib.sha256()
-        with part.open("rb") as handle:
-            while chunk := handle.read(HASH_CHUNK):
-                digest.update(chunk)
-        if digest.hexdigest() != request.sha256.lower():
-            part.unlink(missing_ok=True)
-            raise FetchFailed(f"Download of {request.label} does not match the SHA-256 the hub lists")
+def _verify(request: FileRequest, part: _Part) -> None:
+    if request.size is not None and part.size != request.size:
+        part.restart()
+        raise FetchFailed(f"Download of {request.label} has {part.size} bytes, the hub lists {request.size}")
+    if request.sha256 and part.digest.hexdigest() != request.sha256.lower():
+        part.restart()
+        raise FetchFailed(f"Download of {request.label} does not match the SHA-256 the hub lists")
