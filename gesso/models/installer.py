@@ -61,12 +61,16 @@ class ModelInstaller:
         *,
         allow_private_urls: bool,
         hub: HubClient,
+        device_variant: Callable[[], str | None] = gpu_variant,
     ) -> None:
+        """`device_variant` says which weights variant suits the generation device ("fp16" on a
+        GPU); a variant named in the source wins."""
         self._bus = bus
         self.models_dir = models_dir
         self.downloads = models_dir / ".downloads"
         self._allow_private = allow_private_urls
         self._hub = hub
+        self._device_variant = device_variant
         self._placer = ModelPlacer(db, models_dir)
         self._jobs: dict[int, ModelInstallJob] = {}
         self._halts: dict[int, threading.Event] = {}
@@ -323,7 +327,7 @@ class ModelInstaller:
             parsed,
             staging / "files",
             commit=commit,
-            wanted_variant=parsed.variant or gpu_variant(),
+            wanted_variant=parsed.variant or self._device_variant(),
             remember_commit=remember,
             progress=progress,
             halt=halt,
