@@ -78,14 +78,19 @@ class ModelPlacer:
         folder = self.models_dir / found.base / found.type
         folder.mkdir(parents=True, exist_ok=True)
         destination = _unique(folder / path.name)
-        if mode == "link":
-            destination.symlink_to(path.resolve(), target_is_directory=path.is_dir())
-        elif mode == "move":
-            path.replace(destination)
-        elif path.is_dir():
-            shutil.copytree(path, destination, copy_function=_cancellable_copy(halt))
-        else:
-            _cancellable_copy(halt)(str(path), str(destination))
+        try:
+            if mode == "link":
+                destination.symlink_to(path.resolve(), target_is_directory=path.is_dir())
+            elif mode == "move":
+                path.replace(destination)
+            elif path.is_dir():
+                shutil.copytree(path, destination, copy_function=_cancellable_copy(halt))
+            else:
+                _cancellable_copy(halt)(str(path), str(destination))
+        except BaseException:
+            if mode != "move":
+                remove(destination)  # half a copy is not a model
+            raise
         return destination
 
 
