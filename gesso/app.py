@@ -12,9 +12,12 @@ from fastapi.routing import APIRoute
 
 from gesso import __version__
 from gesso.api.body_limit import BodySizeLimitMiddleware
+from gesso.api.client_ip import ProxyHeadersMiddleware, TrustedProxies
+from gesso.api.docs import mount_docs
 from gesso.api.errors import install_error_handlers
 from gesso.api.refresh import REFRESHED_TOKEN_HEADER, RefreshedTokenMiddleware
 from gesso.api.routes import mount_api
+from gesso.api.security_headers import SecurityHeadersMiddleware
 from gesso.api.sockets import SocketIOMiddleware
 from gesso.api.spa import mount_spa
 from gesso.config import Settings
@@ -43,7 +46,7 @@ def create_app(settings: Settings, services: Services | None = None, *, run_work
         title="Gesso",
         version=__version__,
         lifespan=lifespan,
-        docs_url=f"{prefix}/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url=f"{prefix}/openapi.json",
         generate_unique_id_function=_operation_id,
@@ -63,8 +66,12 @@ def create_app(settings: Settings, services: Services | None = None, *, run_work
             allow_headers=["*"],
             expose_headers=[REFRESHED_TOKEN_HEADER],
         )
-    # Outermost, so socket.io traffic skips the REST middleware above.
+    # Outside the REST middleware above, so socket.io traffic skips it.
     app.add_middleware(SocketIOMiddleware, sio=services.sockets.sio, path=f"{prefix}/ws/socket.io")
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
+    # Outermost: everything inside sees the client address and scheme a trusted proxy reported.
+    app.add_middleware(ProxyHeadersMiddleware, trusted=TrustedProxies(settings.trusted_proxies))
     mount_api(app, prefix)
+    mount_docs(app, prefix)
     mount_spa(app, prefix)
     return app

@@ -7,6 +7,7 @@ Root resolution is `--root` > `$GESSO_ROOT` > `~/gesso`. A missing file means al
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from pathlib import Path
@@ -49,6 +50,25 @@ class Settings(BaseModel):
     login_throttle_per_ip: int = Field(default=20, ge=1)
     max_upload_size_mb: int = Field(default=50, ge=1, le=4096)
     socket_sweep_seconds: float = Field(default=10.0, ge=0.2, le=30.0)
+    trusted_proxies: list[str] = Field(default_factory=list)
+    frame_ancestors: str = "'none'"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or CIDR network") from None
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _plain_source_list(cls, value: str) -> str:
+        if not value.strip() or any(ch in value for ch in ";,\r\n"):
+            raise ValueError("must be a CSP source list such as 'none', 'self' or https://example.org")
+        return value.strip()
 
     @field_validator("base_url")
     @classmethod
@@ -102,6 +122,7 @@ class Settings(BaseModel):
 
 
 FIELD_NAMES = frozenset(name for name in Settings.model_fields if name != "root")
+LIST_KEYS = frozenset({"allow_origins", "trusted_proxies"})
 
 
 def resolve_root(cli_root: str | Path | None = None) -> Path:
@@ -164,7 +185,7 @@ def _read_yaml(config_file: Path) -> dict[str, Any]:
 
 def _parse_env_value(key: str, raw: str) -> Any:
     """Environment values are strings; lists accept YAML/JSON (`["a","b"]`) or commas."""
-    if key == "allow_origins":
+    if key in LIST_KEYS:
         stripped = raw.strip()
         if stripped.startswith("["):
             try:

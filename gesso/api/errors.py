@@ -1,12 +1,18 @@
-"""Maps the error tree to HTTP: `{"detail": "..."}`, InvokeAI's error shape."""
+"""Maps the error tree to HTTP in InvokeAI's error shapes, as the OpenAPI document declares
+them: `{"detail": "..."}` for every error status, except 422, which is always FastAPI's
+validation shape `{"detail": [{"loc", "msg", "type"}]}` (`HTTPValidationError`) — also for
+input that only a domain check can refuse (an invalid graph, a model that does not fit), so a
+client that parses 422 bodies handles all of them the same way."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -16,11 +22,38 @@ from gesso.errors import GessoError
 logger = logging.getLogger("gesso.api")
 
 
+class ErrorDetail(BaseModel):
+    """Every error except 422: one readable sentence."""
+
+    detail: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorDetail, "description": description}
+    for status, description in (
+        (400, "Bad Request"),
+        (401, "Not authenticated"),
+        (403, "Forbidden"),
+        (404, "Not Found"),
+        (409, "Conflict"),
+        (413, "Payload Too Large"),
+        (429, "Too Many Requests"),
+    )
+}
+
+
+def validation_detail(message: str, loc: tuple[str, ...] = ("body",)) -> list[dict[str, Any]]:
+    return [{"loc": list(loc), "msg": message, "type": "value_error"}]
+
+
 async def handle_gesso_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GessoError)
     if exc.status_code >= 500:
         logger.error("%s %s failed: %s", request.method, request.url.path, exc.detail)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers())
+    detail: str | list[dict[str, Any]] = exc.detail
+    if exc.status_code == 422:
+        detail = validation_detail(exc.detail)
+    return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers())
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from gesso.api import app_info
+from gesso.api.errors import ERROR_RESPONSES
 from gesso.auth import router as auth_router
 from gesso.auth.deps import require_actor, require_media_actor
 from gesso.boards import board_images_router
@@ -52,9 +53,11 @@ def mount_api(app: FastAPI, prefix: str) -> None:
     """Include every router directly on the app (one level deep keeps route matching cheap),
     each with the identity dependency its group requires."""
     api = f"{prefix}/api"
+    # Every route declares the error bodies it can answer (see gesso/api/errors.py).
+    errors = ERROR_RESPONSES
     for router in PUBLIC_ROUTERS:
-        app.include_router(router, prefix=api)
+        app.include_router(router, prefix=api, responses=errors)
     for router in MEDIA_ROUTERS:
-        app.include_router(router, prefix=api, dependencies=[Depends(require_media_actor)])
+        app.include_router(router, prefix=api, dependencies=[Depends(require_media_actor)], responses=errors)
     for router in PROTECTED_ROUTERS:
-        app.include_router(router, prefix=api, dependencies=[Depends(require_actor)])
+        app.include_router(router, prefix=api, dependencies=[Depends(require_actor)], responses=errors)

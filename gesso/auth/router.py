@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from gesso.api.client_ip import client_ip
 from gesso.api.deps import AppConfig, Auth, Users
 from gesso.auth.deps import (
     MEDIA_COOKIE,
@@ -79,7 +80,7 @@ def login(
         body.email,
         body.password,
         remember_me=body.remember_me,
-        ip=request.client.host if request.client else "unknown",
+        ip=client_ip(request),
         user_agent=request.headers.get("user-agent"),
     )
     _set_media_cookie(request, response, settings, result.media_token.token, result.media_token.expires_in)

@@ -63,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         access_log=settings.log_level == "debug",
         lifespan="on",
         server_header=False,
+        # Forwarding headers are honoured only from `trusted_proxies`, by Gesso itself
+        # (gesso/api/client_ip.py); uvicorn would trust them from 127.0.0.1.
+        proxy_headers=False,
+        forwarded_allow_ips="",
     )
     server = uvicorn.Server(config)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host

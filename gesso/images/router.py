@@ -5,12 +5,13 @@ The file routes (`full`, `thumbnail`) live in `media_router`, which also accepts
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from gesso.api.deps import AppConfig, Images
+from gesso.api.security_headers import CSP, IMAGE_CSP
 from gesso.auth.deps import CurrentUser, MediaUser
 from gesso.boards.schemas import OffsetPaginatedResults
 from gesso.errors import PayloadTooLarge
@@ -23,6 +24,7 @@ from gesso.images.schemas import (
     ImageRecordChanges,
     ImageUrlsDTO,
     ResourceOrigin,
+    SortDirection,
     StarredImagesResult,
     UnstarredImagesResult,
 )
@@ -40,7 +42,7 @@ def _query(
     is_intermediate: bool | None,
     image_origin: ResourceOrigin | None,
     search_term: str | None,
-    order_dir: str,
+    order_dir: Literal["ASC", "DESC"],
     starred_first: bool,
 ) -> ImageQuery:
     return ImageQuery(
@@ -49,7 +51,7 @@ def _query(
         is_intermediate=is_intermediate,
         image_origin=image_origin,
         search_term=search_term or None,
-        order_dir="ASC" if order_dir.upper() == "ASC" else "DESC",
+        order_dir=order_dir,
         starred_first=starred_first,
     )
 
@@ -96,7 +98,7 @@ def list_image_dtos(
     is_intermediate: bool | None = None,
     image_origin: ResourceOrigin | None = None,
     search_term: Annotated[str | None, Query(max_length=500)] = None,
-    order_dir: Annotated[str, Query(pattern="^(?i)(asc|desc)$")] = "DESC",
+    order_dir: SortDirection = "DESC",
     starred_first: bool = True,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
@@ -116,7 +118,7 @@ def get_image_names(
     is_intermediate: bool | None = None,
     image_origin: ResourceOrigin | None = None,
     search_term: Annotated[str | None, Query(max_length=500)] = None,
-    order_dir: Annotated[str, Query(pattern="^(?i)(asc|desc)$")] = "DESC",
+    order_dir: SortDirection = "DESC",
     starred_first: bool = True,
 ) -> ImageNamesResult:
     query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)
@@ -204,8 +206,9 @@ def _file_response(
     if request.headers.get("if-none-match") == stored.etag:
         return Response(status_code=304, headers=headers)
     media_type = "image/webp" if thumbnail else "image/png"
-    if not thumbnail:
-        headers["Content-Disposition"] = f'inline; filename="{stored.path.name}"'
+    # Opened on its own, an image is an image document in a sandbox, never a page.
+    headers["Content-Disposition"] = f'inline; filename="{stored.path.name}"'
+    headers[CSP] = IMAGE_CSP
     return FileResponse(stored.path, media_type=media_type, headers=headers)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 
 from gesso.images.store import ImageRecord
 
@@ -17,6 +17,14 @@ MAX_NAMES_PER_REQUEST = 10_000
 def image_urls(image_name: str) -> tuple[str, str]:
     """Relative URLs, as InvokeAI returns them; clients resolve them against the server's base."""
     return f"api/v1/images/i/{image_name}/full", f"api/v1/images/i/{image_name}/thumbnail"
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+# InvokeAI's `SQLiteDirection` ("ASC" | "DESC"); lower case is accepted too, as before.
+SortDirection = Annotated[Literal["ASC", "DESC"], BeforeValidator(_upper)]
 
 
 class ImageUrlsDTO(BaseModel):

@@ -14,7 +14,7 @@ from tests.architecture.test_routes_protected import api_routes
 
 # app_version and web_studio do no I/O; get_current_user_info reuses the row authentication
 # read, and hands the single-user lookup to the threadpool.
-ASYNC_ALLOWED = {"app_version", "web_studio", "get_current_user_info"}
+ASYNC_ALLOWED = {"app_version", "web_studio", "get_current_user_info", "swagger_ui_html"}
 
 
 def test_async_route_handlers_are_allowlisted(mu_client: TestClient) -> None:
