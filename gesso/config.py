@@ -49,6 +49,7 @@ class Settings(BaseModel):
     login_throttle_per_account: int = Field(default=5, ge=1)
     login_throttle_per_ip: int = Field(default=20, ge=1)
     max_upload_size_mb: int = Field(default=50, ge=1, le=4096)
+    max_image_metadata_kb: int = Field(default=1024, ge=1, le=1024 * 1024)
     socket_sweep_seconds: float = Field(default=10.0, ge=0.2, le=30.0)
     trusted_proxies: list[str] = Field(default_factory=list)
     frame_ancestors: str = "'none'"

@@ -81,7 +81,11 @@ class Services:
         )
         users = UserService(db, hasher, strict_passwords=settings.strict_password_checking)
         auth = AuthService(db, hasher, tokens, throttle, app_settings, multiuser=settings.multiuser)
-        images = ImageService(db, ImageFiles(settings.resolved_outputs_dir))
+        images = ImageService(
+            db,
+            ImageFiles(settings.resolved_outputs_dir),
+            max_metadata_bytes=settings.max_image_metadata_kb * 1024,
+        )
         registry = build_registry()
         bus = InProcessEventBus()
         preflight = GraphPreflight(registry, partial(installed_model, db), images.get_image)

@@ -59,6 +59,20 @@ def decode_upload(data: bytes) -> DecodedImage:
     return DecodedImage(image=image, text_chunks=text_chunks)
 
 
+DEFAULT_MAX_METADATA_BYTES = 1024 * 1024
+
+
+def check_text_size(text_chunks: dict[str, str], limit: int) -> None:
+    """Metadata, workflow and other PNG text stored with one image stay under `limit` bytes:
+    a 30 MB text chunk would be copied into every listing, backup and thumbnail request."""
+    size = sum(len(key.encode()) + len(value.encode()) for key, value in text_chunks.items())
+    if size > limit:
+        raise PayloadTooLarge(
+            f"Image metadata text is {size:,} bytes; at most {limit:,} are accepted "
+            "(setting max_image_metadata_kb)"
+        )
+
+
 def crop_to_visible(image: Image.Image) -> Image.Image:
     """Crop away fully transparent borders (the `crop_visible` upload option)."""
     if "A" not in image.getbands():

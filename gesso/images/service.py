@@ -28,8 +28,10 @@ from gesso.images.access import (
     require_view_image,
 )
 from gesso.images.decode import (
+    DEFAULT_MAX_METADATA_BYTES,
     METADATA_CHUNK,
     WORKFLOW_CHUNK,
+    check_text_size,
     crop_to_visible,
     decode_upload,
     parse_metadata,
@@ -54,9 +56,12 @@ def board_key(board_id: str | None) -> str:
 
 
 class ImageService:
-    def __init__(self, db: Database, files: ImageFiles) -> None:
+    def __init__(
+        self, db: Database, files: ImageFiles, max_metadata_bytes: int = DEFAULT_MAX_METADATA_BYTES
+    ) -> None:
         self._db = db
         self.files = files
+        self._max_metadata_bytes = max_metadata_bytes
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -163,6 +168,7 @@ class ImageService:
         session_id: str | None,
         node_id: str | None,
     ) -> ImageRecord:
+        check_text_size(chunks, self._max_metadata_bytes)
         name = new_image_name()
         self.files.write(name, image, pnginfo_for(chunks))
         now = utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image
@@ -85,13 +86,14 @@ def queue_cleared(queue_id: str, user_id: str | None) -> Event:
     return Event("queue_cleared", payload, owner_id=user_id, queue_id=queue_id, redacted=redacted)
 
 
-def items_bulk(name: str, key: str, queue_id: str, items: list[QueueItemRecord]) -> Event:
-    """`queue_items_canceled` / `queue_items_retried`: every owner hears only their own ids."""
+def items_bulk(name: str, key: str, queue_id: str, items: Sequence[tuple[int, str]]) -> Event:
+    """`queue_items_canceled` / `queue_items_retried` for `(item_id, owner)` pairs: one event for
+    the whole operation, in which every owner hears only their own ids."""
     by_owner: dict[str, list[int]] = {}
-    for item in items:
-        by_owner.setdefault(item.user_id, []).append(item.item_id)
+    for item_id, owner in items:
+        by_owner.setdefault(owner, []).append(item_id)
     stamp = timestamp()
-    payload = {"queue_id": queue_id, key: sorted(i.item_id for i in items), "timestamp": stamp}
+    payload = {"queue_id": queue_id, key: sorted(item_id for item_id, _ in items), "timestamp": stamp}
     per_owner = {
         owner: {"queue_id": queue_id, key: sorted(ids), "timestamp": stamp} for owner, ids in by_owner.items()
     }

@@ -28,6 +28,7 @@ from gesso.queue.schemas import (
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
 
 MAX_IDS = 1000
+LIST_ALL_MAX = 1000
 # Database integers are 64-bit: larger numbers can name nothing, so they are refused up front.
 DB_INT_MAX = 2**63 - 1
 ItemId = Annotated[int, Path(ge=0, le=DB_INT_MAX)]
@@ -47,9 +48,16 @@ def enqueue_batch(
 
 @router.get("/{queue_id}/list_all", response_model=list[SessionQueueItem], name="list_all_queue_items")
 def list_all_queue_items(
-    queue_id: str, actor: CurrentUser, queue: Queue, destination: str | None = None
+    queue_id: str,
+    actor: CurrentUser,
+    queue: Queue,
+    destination: str | None = None,
+    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
+    limit: Annotated[int, Query(ge=1, le=LIST_ALL_MAX)] = LIST_ALL_MAX,
 ) -> list[SessionQueueItem]:
-    return queue.list_all(actor, queue_id, destination)
+    """Unfinished items, then finished ones newest first, at most `limit` (≤ 1000) of them,
+    returned in queue order; `offset` pages further back into the history."""
+    return queue.list_all(actor, queue_id, destination, offset, limit)
 
 
 @router.get(

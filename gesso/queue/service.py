@@ -30,7 +30,7 @@ from gesso.queue.schemas import (
     SessionQueueItem,
     SessionQueueStatus,
 )
-from gesso.queue.store import QueueItemRecord
+from gesso.queue.store import ItemOwner, QueueItemRecord
 from gesso.queue.tables import session_queue as sq
 
 logger = logging.getLogger(__name__)
@@ -139,9 +139,11 @@ class QueueService:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def list_all(self, actor: Actor, queue_id: str, destination: str | None) -> list[SessionQueueItem]:
+    def list_all(
+        self, actor: Actor, queue_id: str, destination: str | None, offset: int, limit: int
+    ) -> list[SessionQueueItem]:
         with self._db.read() as conn:
-            records = store.list_items(conn, queue_id, destination=destination)
+            records = store.list_window(conn, queue_id, destination=destination, offset=offset, limit=limit)
         return [item_for(actor, to_item(r)) for r in records]
 
     def list_page(
@@ -244,13 +246,13 @@ class QueueService:
     def cancel_item(self, actor: Actor, queue_id: str, item_id: int) -> SessionQueueItem:
         record = self._load(queue_id, item_id)
         require_mutate_item(actor, record)
-        self._cancel([record.item_id], queue_id)
+        self._cancel_one(queue_id, record.item_id)
         return to_item(self._load(queue_id, item_id))
 
     def delete_item(self, actor: Actor, queue_id: str, item_id: int) -> None:
         record = self._load(queue_id, item_id)
         require_mutate_item(actor, record)
-        self._cancel([record.item_id], queue_id)
+        self._cancel_one(queue_id, record.item_id)
         with self._db.write() as conn:
             store.delete_ids(conn, [record.item_id])
 
@@ -273,35 +275,56 @@ class QueueService:
         return self._cancel_where(actor, queue_id, sq.c.destination == destination)
 
     def delete_pending(self, actor: Actor, queue_id: str) -> int:
-        with self._db.read() as conn:
-            ids = store.select_ids(conn, queue_id, sq.c.status == "pending", *own_items(actor))
-        self._cancel(ids, queue_id, bulk=True)
+        pending = (sq.c.status == "pending", *own_items(actor))
         with self._db.write() as conn:
-            return store.delete_ids(conn, ids)
+            gone = store.owners_where(conn, queue_id, *pending)
+            deleted = store.delete_where(conn, queue_id, *pending)
+        self._announce_canceled(queue_id, gone)
+        return deleted
 
     def delete_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
         self.cancel_destination(actor, queue_id, destination)
-        return self._delete_where(actor, queue_id, sq.c.destination == destination)
+        with self._db.write() as conn:
+            return store.delete_where(conn, queue_id, sq.c.destination == destination, *own_items(actor))
 
     def prune(self, actor: Actor, queue_id: str) -> int:
-        return self._delete_where(actor, queue_id, sq.c.status.in_(store.TERMINAL))
-
-    def _cancel_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
-        live = sq.c.status.in_(("pending", "in_progress"))
-        with self._db.read() as conn:
-            ids = store.select_ids(conn, queue_id, live, *filters, *own_items(actor))
-        return len(self._cancel(ids, queue_id, bulk=True))
-
-    def _delete_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
         with self._db.write() as conn:
-            ids = store.select_ids(conn, queue_id, *filters, *own_items(actor))
-            return store.delete_ids(conn, ids)
+            return store.delete_where(conn, queue_id, sq.c.status.in_(store.TERMINAL), *own_items(actor))
 
     def clear(self, actor: Actor, queue_id: str) -> int:
         self._cancel_where(actor, queue_id)
-        deleted = self._delete_where(actor, queue_id)
+        with self._db.write() as conn:
+            deleted = store.delete_where(conn, queue_id, *own_items(actor))
         self._bus.publish(events.queue_cleared(queue_id, None if actor.is_admin else actor.user_id))
         return deleted
+
+    def _cancel_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
+        """One UPDATE for the whole set, then the announcement (see `_announce_canceled`)."""
+        with self._db.write() as conn:
+            canceled = store.cancel_where(conn, queue_id, *filters, *own_items(actor))
+        self._announce_canceled(queue_id, canceled)
+        return len(canceled)
+
+    def _announce_canceled(
+        self, queue_id: str, canceled: Sequence[ItemOwner], *, summary: bool = True
+    ) -> None:
+        """Running items stop and get a status event (all do for a single cancel); a bulk change
+        ends with one summary event in which each owner hears only their own ids."""
+        running = [item.item_id for item in canceled if item.status == "in_progress"]
+        if running:
+            for listener in self._cancel_listeners:
+                listener(running)
+        each = running if summary else [item.item_id for item in canceled]
+        if each:
+            with self._db.read() as conn:
+                records = list(store.get_items(conn, queue_id, each).values())
+            for record in records:
+                self.publish_status(record)
+        if summary and canceled:
+            owners = [(item.item_id, item.user_id) for item in canceled]
+            self._bus.publish(
+                events.items_bulk("queue_items_canceled", "canceled_item_ids", queue_id, owners)
+            )
 
     def retry_items(self, actor: Actor, queue_id: str, item_ids: Sequence[int]) -> list[int]:
         with self._db.read() as conn:
@@ -315,39 +338,24 @@ class QueueService:
             new_ids = store.insert_items(conn, rows)
             created = list(store.get_items(conn, queue_id, new_ids).values())
         if created:
-            self._bus.publish(events.items_bulk("queue_items_retried", "retried_item_ids", queue_id, created))
+            owners = [(record.item_id, record.user_id) for record in created]
+            self._bus.publish(events.items_bulk("queue_items_retried", "retried_item_ids", queue_id, owners))
             for listener in self._enqueue_listeners:
                 listener()
         return new_ids
 
     def cancel_user_items(self, user_id: str) -> int:
         """A deactivated or deleted user's pending and running items stop."""
-        live = sq.c.status.in_(("pending", "in_progress"))
         with self._db.read() as conn:
-            rows = conn.execute(
-                sa.select(sq.c.item_id, sq.c.queue_id).where(sq.c.user_id == user_id, live)
-            ).all()
-        queues: dict[str, list[int]] = {}
-        for row in rows:
-            queues.setdefault(row.queue_id, []).append(row.item_id)
-        return sum(len(self._cancel(item_ids, queue_id, bulk=True)) for queue_id, item_ids in queues.items())
+            query = sa.select(sq.c.queue_id).where(sq.c.user_id == user_id, sq.c.status.in_(store.LIVE))
+            queue_ids = list(conn.execute(query.distinct()).scalars())
+        owner = Actor(user_id=user_id, email="", display_name=None, is_admin=False)
+        return sum(self._cancel_where(owner, queue_id) for queue_id in queue_ids)
 
-    def _cancel(self, item_ids: Sequence[int], queue_id: str, *, bulk: bool = False) -> list[int]:
+    def _cancel_one(self, queue_id: str, item_id: int) -> None:
         with self._db.write() as conn:
-            canceled = store.cancel_ids(conn, item_ids)
-        if not canceled:
-            return []
-        for listener in self._cancel_listeners:
-            listener(canceled)
-        with self._db.read() as conn:
-            records = list(store.get_items(conn, queue_id, canceled).values())
-        for record in records:
-            self.publish_status(record)
-        if bulk:
-            self._bus.publish(
-                events.items_bulk("queue_items_canceled", "canceled_item_ids", queue_id, records)
-            )
-        return canceled
+            canceled = store.cancel_where(conn, queue_id, sq.c.item_id == item_id)
+        self._announce_canceled(queue_id, canceled, summary=False)
 
     # -- worker side -----------------------------------------------------------------------
 

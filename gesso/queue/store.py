@@ -131,6 +131,30 @@ def list_items(
     return [_record(row) for row in conn.execute(query)]
 
 
+def list_window(
+    conn: Connection, queue_id: str, *, destination: str | None, offset: int, limit: int
+) -> list[QueueItemRecord]:
+    """`list_all`'s bounded window: unfinished items first, then finished ones newest first
+    (two index range scans, whatever the size of the history), skipping `offset` and keeping
+    `limit`; the window comes back in InvokeAI's order (priority DESC, item_id ASC)."""
+    scope = [sq.c.queue_id == queue_id]
+    if destination is not None:
+        scope.append(sq.c.destination == destination)
+    live = sq.c.status.in_(LIVE)
+    newest = (sq.c.item_id.desc(),)
+    rows = list(conn.execute(_SELECT.where(*scope, live).order_by(*newest).offset(offset).limit(limit)))
+    if len(rows) < limit:
+        skipped = 0
+        if not rows and offset:
+            skipped = conn.execute(sa.select(sa.func.count()).where(*scope, live)).scalar_one()
+        finished = _SELECT.where(*scope, sq.c.status.in_(TERMINAL)).order_by(*newest)
+        rows += conn.execute(
+            finished.offset(max(0, offset - skipped) if not rows else 0).limit(limit - len(rows))
+        )
+    records = [_record(row) for row in rows]
+    return sorted(records, key=lambda r: (-r.priority, r.item_id))
+
+
 def item_ids(conn: Connection, queue_id: str, order_dir: str, owner_id: str | None) -> list[int]:
     query = sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id)
     if owner_id is not None:
@@ -263,28 +287,50 @@ def select_ids(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]
     return list(conn.execute(sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id, *filters)).scalars())
 
 
-def cancel_ids(conn: Connection, item_ids: Sequence[int]) -> list[int]:
-    """Cancel the unfinished items among `item_ids`; returns those actually canceled."""
-    changed = []
-    for start in range(0, len(item_ids), 500):
-        chunk = list(item_ids[start : start + 500])
-        live = list(
-            conn.execute(
-                sa.select(sq.c.item_id).where(
-                    sq.c.item_id.in_(chunk), sq.c.status.in_(("pending", "in_progress"))
-                )
-            ).scalars()
-        )
-        if live:
-            now = utcnow()
-            _adjust_for(conn, live, "canceled")
-            conn.execute(
-                sa.update(sq)
-                .where(sq.c.item_id.in_(live))
-                .values(status="canceled", updated_at=now, completed_at=now)
-            )
-            changed.extend(live)
-    return changed
+@dataclass(frozen=True)
+class ItemOwner:
+    item_id: int
+    user_id: str
+    status: str  # before the bulk change
+
+
+LIVE = ("pending", "in_progress")
+
+
+def owners_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> list[ItemOwner]:
+    where = sa.and_(sq.c.queue_id == queue_id, *filters)
+    rows = conn.execute(sa.select(sq.c.item_id, sq.c.user_id, sq.c.status).where(where)).all()
+    return [ItemOwner(row.item_id, row.user_id, row.status) for row in rows]
+
+
+def cancel_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> list[ItemOwner]:
+    """Cancel every unfinished item of the queue matching `filters` in one statement (run it in
+    a write transaction: the rows read are the rows changed)."""
+    live = sq.c.status.in_(LIVE)
+    items = owners_where(conn, queue_id, live, *filters)
+    if not items:
+        return []
+    now = utcnow()
+    where = sa.and_(sq.c.queue_id == queue_id, live, *filters)
+    conn.execute(sa.update(sq).where(where).values(status="canceled", updated_at=now, completed_at=now))
+    for status in LIVE:
+        _adjust(conn, queue_id, status, -sum(1 for item in items if item.status == status))
+    _adjust(conn, queue_id, "canceled", len(items))
+    return items
+
+
+def delete_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
+    """Delete the queue's items matching `filters` in one statement, keeping the totals true."""
+    where = sa.and_(sq.c.queue_id == queue_id, *filters)
+    per_status = conn.execute(
+        sa.select(sq.c.status, sa.func.count()).where(where).group_by(sq.c.status)
+    ).all()
+    if not per_status:
+        return 0
+    deleted = conn.execute(sa.delete(sq).where(where)).rowcount
+    for status, count in per_status:
+        _adjust(conn, queue_id, status, -int(count))
+    return int(deleted)
 
 
 def delete_ids(conn: Connection, item_ids: Sequence[int]) -> int:
