@@ -1,12 +1,14 @@
-"""`gesso db …`: migrations and the JWT secret."""
+"""`gesso db …`: migrations, the JWT secret, file checks, backup and restore."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from gesso.auth.service import rotate_jwt_secret
 from gesso.config import load_settings
+from gesso.db.backup import backup, restore
 from gesso.db.engine import Database
 from gesso.db.migrate import current_revision, head_revision, upgrade
 from gesso.images.files import ImageFiles
@@ -29,6 +31,15 @@ def register(commands: Any, root_option: argparse.ArgumentParser) -> None:
     sub.add_parser(
         "rotate-jwt-secret", parents=[root_option], help="new signing secret; logs every user out"
     ).set_defaults(handler=rotate_secret)
+    save = sub.add_parser(
+        "backup", parents=[root_option], help="copy the database and images (server may run)"
+    )
+    save.add_argument("destination", type=Path, help="a new or empty folder")
+    save.set_defaults(handler=run_backup)
+    load = sub.add_parser("restore", parents=[root_option], help="restore a backup into the root")
+    load.add_argument("source", type=Path, help="a folder made by `gesso db backup`")
+    load.add_argument("--force", action="store_true", help="replace the data of a root that has some")
+    load.set_defaults(handler=run_restore)
 
 
 def _database(args: argparse.Namespace) -> Database:
@@ -92,3 +103,22 @@ def run_check(args: argparse.Namespace) -> int:
         db.dispose()
     print("run `gesso db check --clean` to repair")
     return 1
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    report = backup(load_settings(args.root), args.destination)
+    size = f"{report.bytes / 1e6:.1f} MB"
+    print(f"backed up the database and {report.images} images ({size}) to {report.destination}")
+    if report.missing:
+        print(
+            f"{len(report.missing)} image files were deleted while the backup ran (listed in manifest.json)"
+        )
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    settings = load_settings(args.root)
+    manifest = restore(settings, args.source, force=args.force)
+    made, images = manifest.get("created_at", "?"), manifest.get("images", 0)
+    print(f"restored the backup of {made} ({images} images) into {settings.root}")
+    return 0
