@@ -29,6 +29,7 @@ from tests.queue_helpers import (
     add_graph,
     edge,
     enqueue,
+    enqueue_response,
     get_item,
     image_graph,
     list_all,
@@ -323,9 +324,10 @@ def test_other_cannot_load_owner_image_through_image_node(clean: World) -> None:
         "nodes": {"load": {"type": "image", "image": {"image_name": name}}, "save": {"type": "save_image"}},
         "edges": [edge("load", "image", "save", "image")],
     }
-    item = run_as(clean, clean.other, graph)
-    assert item["status"] == "failed" and item["session"]["results"] == {}
-    text = str(item)
+    # Refused before anything is queued (the preflight checks every image the graph names).
+    refused = enqueue_response(c, clean.other, graph)
+    assert refused.status_code == 403 and name in refused.json()["detail"]
+    text = refused.text
     assert "red fox" not in text and clean.owner_id not in text and "owner@example.com" not in text
     assert listed_names(c, clean.other) == gallery
 
