@@ -80,6 +80,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/gallery_bench.py
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/gen_bench.py
+	$(BIN)/python bench/queue_ops_bench.py
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules gesso/web
