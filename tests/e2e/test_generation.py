@@ -143,17 +143,23 @@ def test_user_turns_an_uploaded_image_into_a_new_one(world: World, tiny_model: P
     metadata = world.http.get(f"/api/v1/images/i/{result}/metadata", headers=world.headers("alice")).json()
     assert metadata["generation_mode"] == "img2img" and metadata["strength"] == 0.6
 
-    # Bob may not use Alice's upload as his input image: the item fails, and says nothing about it.
+    # Bob may not use Alice's upload as his input image: refused before anything is queued, and
+    # the refusal says nothing about the image.
     graph = {"id": "g", "nodes": {"gen": {"id": "gen", **node}}, "edges": []}
-    (bob_item,) = world.enqueue("bob", graph)
-    failed = world.wait_status(bob_item, {"completed", "failed", "canceled"}, timeout=120)
-    assert failed["status"] == "failed"
-    assert PROMPT not in (failed["error_message"] or "")
+    refused = world.http.post(
+        "/api/v1/queue/default/enqueue_batch", json={"batch": {"graph": graph}}, headers=world.headers("bob")
+    )
+    assert refused.status_code == 403, refused.text
+    assert PROMPT not in refused.text and world.user_ids["alice"] not in refused.text
 
 
-def test_user_generating_with_an_unknown_model_gets_a_clear_failure(world: World) -> None:
+def test_user_generating_with_an_unknown_model_gets_a_clear_refusal(world: World) -> None:
     node = {"type": "sd_text_to_image", "model": "no-such-model", "prompt": "x", "width": 64, "height": 64}
     graph = {"id": "g", "nodes": {"gen": {"id": "gen", **node}}, "edges": []}
-    (item_id,) = world.enqueue("alice", graph)
-    item = world.wait_status(item_id, {"completed", "failed", "canceled"}, timeout=60)
-    assert item["status"] == "failed" and "no-such-model" in item["error_message"]
+    refused = world.http.post(
+        "/api/v1/queue/default/enqueue_batch",
+        json={"batch": {"graph": graph}},
+        headers=world.headers("alice"),
+    )
+    assert refused.status_code == 422, refused.text
+    assert "no-such-model" in refused.json()["detail"][0]["msg"]
