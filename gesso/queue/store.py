@@ -283,10 +283,6 @@ def save_session(conn: Connection, item_id: int, session: dict[str, Any]) -> Non
     conn.execute(sa.update(sq).where(sq.c.item_id == item_id).values(session=json.dumps(session)))
 
 
-def select_ids(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> list[int]:
-    return list(conn.execute(sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id, *filters)).scalars())
-
-
 @dataclass(frozen=True)
 class ItemOwner:
     item_id: int
