@@ -36,11 +36,14 @@ ADMIN = {"email": "admin@bench.local", "password": "Bench-pass1"}
 
 
 def add_pending(services: Services, count: int) -> None:
+    """`count` pending items of 10 users in one batch (after removing any left over)."""
     with services.db.read() as conn:
         user_ids = list(conn.execute(sa.text("SELECT user_id FROM users WHERE email LIKE 'user%'")).scalars())
     rows = [queue_row(user_ids[n % PENDING_USERS], "pending", "bench-pending") for n in range(count)]
     with services.db.write() as conn:
-        conn.execute(session_queue.insert(), rows)
+        conn.execute(sa.text("DELETE FROM session_queue WHERE status IN ('pending', 'in_progress')"))
+        if rows:
+            conn.execute(session_queue.insert(), rows)
         conn.execute(sa.text("DELETE FROM session_queue_counts"))
         conn.execute(
             sa.text(
@@ -65,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"seeding {args.history:,} finished items ... (load {load()})", flush=True)
     services = dequeue_root(args.history)
+    add_pending(services, 0)  # drop dequeue_root's own pending items
     app = create_app(services.settings, services, run_worker=False)
     with TestClient(app) as client:
         client.post("/api/v1/auth/setup", json=ADMIN)
