@@ -103,8 +103,9 @@ class Person(threading.Thread):
         sio.on("*", lambda *_: setattr(self, "events", self.events + 1))
         headers = {"Authorization": f"Bearer {self.token}"}
         try:
+            auth = {"token": self.token}
             sio.connect(
-                self.url, socketio_path="/ws/socket.io", auth={"token": self.token}, transports=["websocket"]
+                self.url, socketio_path="/ws/socket.io", auth=auth, transports=["websocket"], wait_timeout=60
             )
             sio.call("subscribe_queue", {"queue_id": "default"}, timeout=30)
         except Exception as exc:

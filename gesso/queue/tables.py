@@ -37,6 +37,13 @@ sa.Index(
     session_queue.c.priority.desc(),
     session_queue.c.item_id,
 )
+# Queue order for the cursor-paged list over every status (migration 0008).
+sa.Index(
+    "ix_session_queue_order",
+    session_queue.c.queue_id,
+    session_queue.c.priority.desc(),
+    session_queue.c.item_id,
+)
 sa.Index(
     "ix_session_queue_user_status",
     session_queue.c.queue_id,
