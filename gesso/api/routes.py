@@ -14,10 +14,10 @@ from gesso.api import app_info
 from gesso.api.errors import ERROR_RESPONSES
 from gesso.auth import router as auth_router
 from gesso.auth.deps import require_actor, require_media_actor
-from gesso.boards import board_images_router
 from gesso.boards import router as boards_router
 from gesso.client_state import router as client_state_router
 from gesso.engine import router as nodes_router
+from gesso.images import board_images_router
 from gesso.images import router as images_router
 from gesso.models import router as models_router
 from gesso.queue import router as queue_router

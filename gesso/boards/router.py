@@ -1,4 +1,6 @@
-"""`/api/v1/boards`: create, list, get, update, delete, and a board's image names."""
+"""`/api/v1/boards`: create, list, get, update and delete boards.
+
+A board's image names are listed by `images/board_images_router.py`."""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from fastapi import APIRouter, Query
 
 from gesso.api.deps import Boards
 from gesso.auth.deps import CurrentUser
-from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult, OffsetPaginatedResults
+from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult
 from gesso.errors import InvalidInput
-from gesso.images.schemas import ImageCategory
+from gesso.pagination import OffsetPaginatedResults
 
 router = APIRouter(prefix="/v1/boards", tags=["boards"])
 
@@ -73,14 +75,3 @@ def delete_board(
         deleted_board_images=result.deleted_board_images,
         deleted_images=result.deleted_images,
     )
-
-
-@router.get("/{board_id}/image_names", response_model=list[str], name="list_all_board_image_names")
-def list_all_board_image_names(
-    board_id: str,
-    actor: CurrentUser,
-    boards: Boards,
-    categories: Annotated[list[ImageCategory] | None, Query()] = None,
-    is_intermediate: bool | None = None,
-) -> list[str]:
-    return boards.board_image_names(actor, board_id, categories, is_intermediate)

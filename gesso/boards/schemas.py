@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,20 +58,3 @@ class DeleteBoardResult(BaseModel):
     board_id: str
     deleted_board_images: list[str]
     deleted_images: list[str]
-
-
-class OffsetPaginatedResults(BaseModel, Generic[T]):
-    limit: int
-    offset: int
-    total: int
-    items: list[T]
-
-
-class AddImagesToBoardResult(BaseModel):
-    affected_boards: list[str]
-    added_images: list[str]
-
-
-class RemoveImagesFromBoardResult(BaseModel):
-    affected_boards: list[str]
-    removed_images: list[str]

@@ -1,35 +1,33 @@
-"""Board rules: create, list (what the caller may see), change, delete, and image membership.
+"""Board rules: create, list (what the caller may see), change and delete.
 
-Deleting a board with `include_images` deletes only the caller's own images unless the caller
-is an administrator; everyone else's images fall back to their owners' uncategorized.
+A board's images are reached only through `BoardContents` (the image service): deleting a board
+takes its images off it, and with `include_images` deletes those the caller may delete with it
+(see `images.access`); the rest fall back to their owners' uncategorized.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from gesso.auth.actor import Actor
 from gesso.boards import store
 from gesso.boards.access import (
     VISIBILITIES,
     BoardNotFound,
-    require_contribute_to_board,
     require_manage_board,
     require_view_board,
     visible_boards,
 )
+from gesso.boards.contents import EMPTY, BoardContents
 from gesso.boards.store import Board, BoardSummary
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import InvalidInput
-from gesso.images import store as image_store
-from gesso.images.access import can_put_on_board, can_take_off_board, require_put_on_board
-from gesso.images.service import ChangedImages, ImageService, board_key
-from gesso.images.store import UNCATEGORIZED, ImageQuery
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +42,9 @@ class DeletedBoard:
 
 
 class BoardService:
-    def __init__(self, db: Database, images: ImageService) -> None:
+    def __init__(self, db: Database, contents: BoardContents) -> None:
         self._db = db
-        self._images = images
+        self._contents = contents
 
     def create_board(self, actor: Actor, board_name: str) -> BoardSummary:
         now = utcnow()
@@ -62,7 +60,7 @@ class BoardService:
         )
         with self._db.write() as conn:
             store.insert_board(conn, board)
-            return store.summarize(conn, [board])[0]
+            return self._summaries(conn, [board])[0]
 
     def list_boards(
         self,
@@ -84,13 +82,13 @@ class BoardService:
                 offset=offset,
                 limit=limit,
             )
-            return store.summarize(conn, found), total
+            return self._summaries(conn, found), total
 
     def get_board(self, actor: Actor, board_id: str) -> BoardSummary:
         with self._db.read() as conn:
             board = self._load(conn, board_id)
             require_view_board(actor, board)
-            return store.summarize(conn, [board])[0]
+            return self._summaries(conn, [board])[0]
 
     def update_board(self, actor: Actor, board_id: str, changes: dict[str, Any]) -> BoardSummary:
         values = {k: v for k, v in changes.items() if v is not None}
@@ -106,88 +104,54 @@ class BoardService:
                 self._require_cover(conn, board, cover)
             if values:
                 store.update_board(conn, board_id, **values)
-            return store.summarize(conn, [self._load(conn, board_id)])[0]
+            return self._summaries(conn, [self._load(conn, board_id)])[0]
 
     def delete_board(self, actor: Actor, board_id: str, *, include_images: bool) -> DeletedBoard:
         with self._db.write() as conn:
             board = self._load(conn, board_id)
             require_manage_board(actor, board)
-            on_board = image_store.names_on_board(conn, board_id)
-            doomed = [
-                i for i in on_board if include_images and (actor.is_admin or i.user_id == actor.user_id)
-            ]
-            doomed_names = {i.image_name for i in doomed}
-            kept = [i.image_name for i in on_board if i.image_name not in doomed_names]
-            image_store.set_board(conn, kept, None)
-            store.clear_cover(conn, sorted(doomed_names))
-            image_store.delete_images(conn, sorted(doomed_names))
+            emptied = self._contents.empty_board(conn, actor, board_id, delete_images=include_images)
             store.delete_board(conn, board_id)
-        for image in doomed:
-            self._images.files.delete(image.image_name)
-        logger.debug("Board %s deleted by %s (%d images deleted)", board_id, actor.user_id, len(doomed))
-        return DeletedBoard(board_id=board_id, deleted_board_images=kept, deleted_images=sorted(doomed_names))
-
-    def board_image_names(
-        self, actor: Actor, board_id: str, categories: Sequence[str] | None, is_intermediate: bool | None
-    ) -> list[str]:
-        query = ImageQuery(
-            board_id=board_id, categories=categories, is_intermediate=is_intermediate, starred_first=False
+        self._contents.delete_files(emptied.deleted)
+        logger.debug(
+            "Board %s deleted by %s (%d images deleted)", board_id, actor.user_id, len(emptied.deleted)
         )
-        names, _ = self._images.image_names(actor, query)
-        return names
-
-    # -- membership ------------------------------------------------------------------------
-
-    def add_images(
-        self, actor: Actor, board_id: str, image_names: Sequence[str], *, skip_forbidden: bool
-    ) -> ChangedImages:
-        """Put images on a board. The caller must own each image (admins excepted) and the
-        board must accept contributions. A batch skips images that fail the first rule."""
-        with self._db.write() as conn:
-            board = self._load(conn, board_id)
-            require_contribute_to_board(actor, board)
-            loaded = self._images.load_many(conn, image_names)
-            if not skip_forbidden:
-                for image, _ in loaded:
-                    require_put_on_board(actor, image, board)
-            moved = [(image, old) for image, old in loaded if can_put_on_board(actor, image, board)]
-            image_store.set_board(conn, [image.image_name for image, _ in moved], board_id)
-        affected = {board_id} | {board_key(image.board_id) for image, _ in moved}
-        return ChangedImages([image.image_name for image, _ in moved], sorted(affected))
-
-    def remove_images(
-        self, actor: Actor, image_names: Sequence[str], *, skip_forbidden: bool
-    ) -> ChangedImages:
-        """Take images off their boards (they become their owners' uncategorized images)."""
-        with self._db.write() as conn:
-            loaded = self._images.load_many(conn, image_names)
-            removable = []
-            for image, board in loaded:
-                if board is None:
-                    continue
-                if can_take_off_board(actor, image, board):
-                    removable.append(image)
-                elif not skip_forbidden:
-                    require_view_board(actor, board)
-                    require_manage_board(actor, board)
-            image_store.set_board(conn, [i.image_name for i in removable], None)
-        affected = {UNCATEGORIZED} | {board_key(i.board_id) for i in removable}
-        return ChangedImages([i.image_name for i in removable], sorted(affected))
+        return DeletedBoard(
+            board_id=board_id, deleted_board_images=emptied.kept, deleted_images=emptied.deleted
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 
     @staticmethod
-    def _load(conn: Any, board_id: str) -> Board:
+    def _load(conn: Connection, board_id: str) -> Board:
         board = store.get_board(conn, board_id)
         if board is None:
             raise BoardNotFound()
         return board
 
-    def _require_cover(self, conn: Any, board: Board, image_name: str) -> None:
-        loaded = self._images.load_many(conn, [image_name])
-        image, _ = loaded[0]
-        if image.board_id != board.board_id:
+    def _require_cover(self, conn: Connection, board: Board, image_name: str) -> None:
+        if self._contents.board_of_image(conn, image_name) != board.board_id:
             raise InvalidInput("cover_image_name must name an image on this board")
+
+    def _summaries(self, conn: Connection, boards: list[Board]) -> list[BoardSummary]:
+        """Each board with its image counts, effective cover and owner's name."""
+        if not boards:
+            return []
+        contents = self._contents.board_contents(conn, [b.board_id for b in boards])
+        names = store.owner_names(conn, {b.user_id for b in boards})
+        summaries = []
+        for board in boards:
+            content = contents.get(board.board_id, EMPTY)
+            summaries.append(
+                BoardSummary(
+                    board=board,
+                    image_count=content.image_count,
+                    asset_count=content.asset_count,
+                    cover_image_name=board.cover_image_name or content.latest_image_name,
+                    owner_username=names.get(board.user_id),
+                )
+            )
+        return summaries
 
 
 def _clean_name(name: str) -> str:

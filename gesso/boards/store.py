@@ -1,4 +1,4 @@
-"""SQL for `boards`, including per-board image counts and covers computed in SQL."""
+"""SQL for `boards` (a board's images are counted by the images domain, see `contents.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy.engine import Connection, Row
 
 from gesso.boards.tables import boards
 from gesso.db.metadata import utcnow
-from gesso.images.tables import images
 from gesso.users.tables import users
 
 
@@ -88,52 +87,12 @@ def list_boards(
     return [_board(row) for row in conn.execute(query)], int(total)
 
 
-def summarize(conn: Connection, board_list: list[Board]) -> list[BoardSummary]:
-    """Counts, latest image and owner names for many boards in three grouped queries."""
-    ids = [b.board_id for b in board_list]
-    if not ids:
-        return []
-    is_general = images.c.image_category == "general"
-    counts = conn.execute(
-        sa.select(
-            images.c.board_id,
-            sa.func.sum(sa.case((is_general, 1), else_=0)).label("image_count"),
-            sa.func.sum(sa.case((is_general, 0), else_=1)).label("asset_count"),
-        )
-        .where(images.c.board_id.in_(ids), images.c.is_intermediate.is_(False))
-        .group_by(images.c.board_id)
+def owner_names(conn: Connection, user_ids: set[str]) -> dict[str, str]:
+    """What board lists show as each owner's name: the display name, else the email."""
+    rows = conn.execute(
+        sa.select(users.c.user_id, users.c.display_name, users.c.email).where(users.c.user_id.in_(user_ids))
     )
-    by_board = {row.board_id: (int(row.image_count or 0), int(row.asset_count or 0)) for row in counts}
-    latest = (
-        sa.select(images.c.board_id, sa.func.max(images.c.created_at).label("latest"))
-        .where(images.c.board_id.in_(ids), images.c.is_intermediate.is_(False))
-        .group_by(images.c.board_id)
-        .subquery()
-    )
-    covers = conn.execute(
-        sa.select(images.c.board_id, sa.func.min(images.c.image_name).label("image_name"))
-        .join(latest, sa.and_(images.c.board_id == latest.c.board_id, images.c.created_at == latest.c.latest))
-        .where(images.c.is_intermediate.is_(False))
-        .group_by(images.c.board_id)
-    )
-    cover_by_board = {row.board_id: row.image_name for row in covers}
-    owners = {b.user_id for b in board_list}
-    names = {
-        row.user_id: row.display_name or row.email
-        for row in conn.execute(
-            sa.select(users.c.user_id, users.c.display_name, users.c.email).where(users.c.user_id.in_(owners))
-        )
-    }
-    return [
-        BoardSummary(
-            board=b,
-            image_count=by_board.get(b.board_id, (0, 0))[0],
-            asset_count=by_board.get(b.board_id, (0, 0))[1],
-            cover_image_name=b.cover_image_name or cover_by_board.get(b.board_id),
-            owner_username=names.get(b.user_id),
-        )
-        for b in board_list
-    ]
+    return {row.user_id: row.display_name or row.email for row in rows}
 
 
 def clear_cover(conn: Connection, image_names: list[str]) -> None:

@@ -6,6 +6,8 @@
   On a public board other users may change only their own images.
 - put on a board: admin or the image's owner, and the board must accept contributions.
 - take off a board: admin, the board's owner, or the image's owner when the board is public.
+- delete together with its board (`include_images`): admin or the image's owner; other users'
+  images on a deleted board fall back to their owners' uncategorized.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def can_take_off_board(actor: Actor, image: ImageRecord, board: Board) -> bool:
     if actor.is_admin or board.user_id == actor.user_id:
         return True
     return board.board_visibility == "public" and image.user_id == actor.user_id
+
+
+def can_delete_with_board(actor: Actor, image: ImageRecord) -> bool:
+    return actor.is_admin or image.user_id == actor.user_id
 
 
 def require_view_image(actor: Actor, image: ImageRecord, board: Board | None) -> None:

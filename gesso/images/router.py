@@ -13,7 +13,6 @@ from fastapi.responses import FileResponse
 from gesso.api.deps import AppConfig, Images
 from gesso.api.security_headers import CSP, IMAGE_CSP
 from gesso.auth.deps import CurrentUser, MediaUser
-from gesso.boards.schemas import OffsetPaginatedResults
 from gesso.errors import PayloadTooLarge
 from gesso.images.schemas import (
     DeleteImagesResult,
@@ -29,6 +28,7 @@ from gesso.images.schemas import (
     UnstarredImagesResult,
 )
 from gesso.images.store import ImageQuery
+from gesso.pagination import OffsetPaginatedResults
 
 router = APIRouter(prefix="/v1/images", tags=["images"])
 media_router = APIRouter(prefix="/v1/images", tags=["images"])

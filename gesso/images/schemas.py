@@ -114,3 +114,13 @@ class StarredImagesResult(BaseModel):
 class UnstarredImagesResult(BaseModel):
     affected_boards: list[str]
     unstarred_images: list[str]
+
+
+class AddImagesToBoardResult(BaseModel):
+    affected_boards: list[str]
+    added_images: list[str]
+
+
+class RemoveImagesFromBoardResult(BaseModel):
+    affected_boards: list[str]
+    removed_images: list[str]

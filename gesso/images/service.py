@@ -14,7 +14,13 @@ from sqlalchemy.engine import Connection
 
 from gesso.auth.actor import Actor
 from gesso.boards import store as board_store
-from gesso.boards.access import BoardNotFound, require_contribute_to_board, require_view_board
+from gesso.boards.access import (
+    BoardNotFound,
+    require_contribute_to_board,
+    require_manage_board,
+    require_view_board,
+)
+from gesso.boards.contents import BoardContent, EmptiedBoard
 from gesso.boards.store import Board
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
@@ -23,8 +29,12 @@ from gesso.images import store
 from gesso.images.access import (
     ImageNotFound,
     can_change_image,
+    can_delete_with_board,
+    can_put_on_board,
+    can_take_off_board,
     can_view_image,
     require_change_image,
+    require_put_on_board,
     require_view_image,
 )
 from gesso.images.decode import (
@@ -107,6 +117,15 @@ class ImageService:
         scoped = self.scoped_query(actor, query)
         with self._db.read() as conn:
             return store.list_image_names(conn, scoped)
+
+    def board_image_names(
+        self, actor: Actor, board_id: str, categories: Sequence[str] | None, is_intermediate: bool | None
+    ) -> list[str]:
+        query = ImageQuery(
+            board_id=board_id, categories=categories, is_intermediate=is_intermediate, starred_first=False
+        )
+        names, _ = self.image_names(actor, query)
+        return names
 
     def images_by_names(self, actor: Actor, image_names: Sequence[str]) -> list[ImageRecord]:
         """Readable images in the order asked; missing or unreadable names are dropped."""
@@ -264,7 +283,69 @@ class ImageService:
         self._delete_files(doomed)
         return len(doomed)
 
-    # -- helpers shared with boards --------------------------------------------------------
+    # -- board membership ------------------------------------------------------------------
+
+    def put_on_board(
+        self, actor: Actor, board_id: str, image_names: Sequence[str], *, skip_forbidden: bool
+    ) -> ChangedImages:
+        """Put images on a board. The caller must own each image (admins excepted) and the
+        board must accept contributions. A batch skips images that fail the first rule."""
+        with self._db.write() as conn:
+            board = board_store.get_board(conn, board_id)
+            if board is None:
+                raise BoardNotFound()
+            require_contribute_to_board(actor, board)
+            loaded = self.load_many(conn, image_names)
+            if not skip_forbidden:
+                for image, _ in loaded:
+                    require_put_on_board(actor, image, board)
+            moved = [image for image, _ in loaded if can_put_on_board(actor, image, board)]
+            store.set_board(conn, [image.image_name for image in moved], board_id)
+        affected = {board_id} | {board_key(image.board_id) for image in moved}
+        return ChangedImages([image.image_name for image in moved], sorted(affected))
+
+    def take_off_boards(
+        self, actor: Actor, image_names: Sequence[str], *, skip_forbidden: bool
+    ) -> ChangedImages:
+        """Take images off their boards (they become their owners' uncategorized images)."""
+        with self._db.write() as conn:
+            removable = []
+            for image, board in self.load_many(conn, image_names):
+                if board is None:
+                    continue
+                if can_take_off_board(actor, image, board):
+                    removable.append(image)
+                elif not skip_forbidden:
+                    require_view_board(actor, board)
+                    require_manage_board(actor, board)
+            store.set_board(conn, [i.image_name for i in removable], None)
+        affected = {UNCATEGORIZED} | {board_key(i.board_id) for i in removable}
+        return ChangedImages([i.image_name for i in removable], sorted(affected))
+
+    # -- what boards know of their images (`boards.contents.BoardContents`) -----------------
+
+    def board_contents(self, conn: Connection, board_ids: Sequence[str]) -> dict[str, BoardContent]:
+        return store.board_contents(conn, board_ids)
+
+    def board_of_image(self, conn: Connection, image_name: str) -> str | None:
+        image, _ = self._load(conn, image_name)
+        return image.board_id
+
+    def empty_board(
+        self, conn: Connection, actor: Actor, board_id: str, *, delete_images: bool
+    ) -> EmptiedBoard:
+        on_board = store.images_on_board(conn, board_id)
+        doomed = sorted(i.image_name for i in on_board if delete_images and can_delete_with_board(actor, i))
+        kept = [i.image_name for i in on_board if i.image_name not in set(doomed)]
+        store.set_board(conn, kept, None)
+        self._delete_records(conn, doomed)
+        return EmptiedBoard(kept=kept, deleted=doomed)
+
+    def delete_files(self, image_names: Sequence[str]) -> None:
+        for name in image_names:
+            self.files.delete(name)
+
+    # -- helpers ---------------------------------------------------------------------------
 
     def load_many(
         self, conn: Connection, image_names: Sequence[str]
@@ -299,8 +380,7 @@ class ImageService:
         store.delete_images(conn, image_names)
 
     def _delete_files(self, doomed: Sequence[ImageRecord]) -> None:
-        for image in doomed:
-            self.files.delete(image.image_name)
+        self.delete_files([image.image_name for image in doomed])
 
 
 def _changed(images: Sequence[ImageRecord]) -> ChangedImages:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from gesso.boards.contents import BoardContent
 from gesso.db.metadata import utcnow
 from gesso.images.tables import images
 
@@ -151,7 +152,45 @@ def delete_images(conn: Connection, image_names: Sequence[str]) -> None:
         conn.execute(sa.delete(images).where(images.c.image_name.in_(chunk)))
 
 
-def names_on_board(conn: Connection, board_id: str) -> list[ImageRecord]:
+def board_contents(conn: Connection, board_ids: Sequence[str]) -> dict[str, BoardContent]:
+    """Counts and newest image of each board (intermediates left out), in two grouped queries."""
+    if not board_ids:
+        return {}
+    ids = list(board_ids)
+    is_general = images.c.image_category == "general"
+    shown = sa.and_(images.c.board_id.in_(ids), images.c.is_intermediate.is_(False))
+    counts = conn.execute(
+        sa.select(
+            images.c.board_id,
+            sa.func.sum(sa.case((is_general, 1), else_=0)).label("image_count"),
+            sa.func.sum(sa.case((is_general, 0), else_=1)).label("asset_count"),
+        )
+        .where(shown)
+        .group_by(images.c.board_id)
+    )
+    by_board = {row.board_id: (int(row.image_count or 0), int(row.asset_count or 0)) for row in counts}
+    latest = (
+        sa.select(images.c.board_id, sa.func.max(images.c.created_at).label("latest"))
+        .where(shown)
+        .group_by(images.c.board_id)
+        .subquery()
+    )
+    covers = conn.execute(
+        sa.select(images.c.board_id, sa.func.min(images.c.image_name).label("image_name"))
+        .join(latest, sa.and_(images.c.board_id == latest.c.board_id, images.c.created_at == latest.c.latest))
+        .where(images.c.is_intermediate.is_(False))
+        .group_by(images.c.board_id)
+    )
+    cover_by_board = {row.board_id: row.image_name for row in covers}
+    return {
+        board_id: BoardContent(
+            image_count=n_images, asset_count=n_assets, latest_image_name=cover_by_board.get(board_id)
+        )
+        for board_id, (n_images, n_assets) in by_board.items()
+    }
+
+
+def images_on_board(conn: Connection, board_id: str) -> list[ImageRecord]:
     return [_record(row) for row in conn.execute(sa.select(images).where(images.c.board_id == board_id))]
 
 

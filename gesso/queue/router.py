@@ -9,11 +9,11 @@ from pydantic import Field
 
 from gesso.api.deps import Queue, Worker
 from gesso.auth.deps import AdminUser, CurrentUser
+from gesso.pagination import CursorPaginatedResults
 from gesso.queue.schemas import (
     Batch,
     BatchStatus,
     CanceledResult,
-    CursorPaginatedResults,
     DeletedResult,
     EnqueueBatchResult,
     ItemIdsResult,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, StrictStr, model_validator
 
@@ -133,12 +133,6 @@ class SessionQueueCountsByDestination(BaseModel):
     failed: int
     canceled: int
     total: int
-
-
-class CursorPaginatedResults(BaseModel, Generic[T]):
-    limit: int
-    has_more: bool
-    items: list[T]
 
 
 class ItemIdsResult(BaseModel):
