@@ -6,6 +6,9 @@
   On a public board other users may change only their own images.
 - put on a board: admin or the image's owner, and the board must accept contributions.
 - take off a board: admin, the board's owner, or the image's owner when the board is public.
+- list without naming a board (`visible_images`): admins every image, everybody else their own;
+  the images on a board that others may view are listed by naming that board.
+- clear every user's intermediate images: administrators only.
 - delete together with its board (`include_images`): admin or the image's owner; other users'
   images on a deleted board fall back to their owners' uncategorized.
 """
@@ -14,11 +17,14 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
+
 from gesso.auth.actor import Actor
 from gesso.boards.access import can_contribute_to_board, can_view_board
 from gesso.boards.store import Board
 from gesso.errors import Forbidden, NotFound
 from gesso.images.store import ImageRecord
+from gesso.images.tables import images
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +78,21 @@ def require_put_on_board(actor: Actor, image: ImageRecord, board: Board) -> None
             "Image %s may not go on board %s for %s", image.image_name, board.board_id, actor.user_id
         )
         raise Forbidden("Not authorized to move this image")
+
+
+def require_clear_intermediates(actor: Actor) -> None:
+    if not actor.is_admin:
+        logger.debug("Clearing intermediates refused for %s", actor.user_id)
+        raise Forbidden("Only administrators can clear intermediate images")
+
+
+def visible_images(actor: Actor) -> sa.ColumnElement[bool] | None:
+    """WHERE clause for images listed without naming a board (None = no restriction)."""
+    if actor.is_admin:
+        return None
+    return own_images(actor)
+
+
+def own_images(actor: Actor) -> sa.ColumnElement[bool]:
+    """WHERE clause for the actor's own images, whatever their role."""
+    return images.c.user_id == actor.user_id

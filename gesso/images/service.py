@@ -24,7 +24,6 @@ from gesso.boards.contents import BoardContent, EmptiedBoard
 from gesso.boards.store import Board
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
-from gesso.errors import Forbidden
 from gesso.images import store
 from gesso.images.access import (
     ImageNotFound,
@@ -33,9 +32,12 @@ from gesso.images.access import (
     can_put_on_board,
     can_take_off_board,
     can_view_image,
+    own_images,
     require_change_image,
+    require_clear_intermediates,
     require_put_on_board,
     require_view_image,
+    visible_images,
 )
 from gesso.images.decode import (
     DEFAULT_MAX_METADATA_BYTES,
@@ -98,13 +100,13 @@ class ImageService:
         No board or "none": non-admins see only their own images. A board: the caller must be
         able to view it, and then sees every image on it."""
         if query.board_id is None or query.board_id == UNCATEGORIZED:
-            return replace(query, owner_id=None if actor.is_admin else actor.user_id)
+            return replace(query, scope=visible_images(actor))
         with self._db.read() as conn:
             board = board_store.get_board(conn, query.board_id)
         if board is None:
             raise BoardNotFound()
         require_view_board(actor, board)
-        return replace(query, owner_id=None)
+        return replace(query, scope=None)
 
     def list_images(
         self, actor: Actor, query: ImageQuery, offset: int, limit: int
@@ -261,7 +263,7 @@ class ImageService:
 
     def delete_uncategorized(self, actor: Actor) -> ChangedImages:
         """The caller's own uncategorized images (never anybody else's, admins included)."""
-        query = ImageQuery(owner_id=actor.user_id, board_id=UNCATEGORIZED, starred_first=False)
+        query = ImageQuery(scope=own_images(actor), board_id=UNCATEGORIZED, starred_first=False)
         with self._db.write() as conn:
             names, _ = store.list_image_names(conn, query)
             doomed = list(store.get_images(conn, names).values())
@@ -271,11 +273,10 @@ class ImageService:
 
     def count_intermediates(self, actor: Actor) -> int:
         with self._db.read() as conn:
-            return store.count_intermediates(conn, None if actor.is_admin else actor.user_id)
+            return store.count_intermediates(conn, visible_images(actor))
 
     def clear_intermediates(self, actor: Actor) -> int:
-        if not actor.is_admin:
-            raise Forbidden("Only administrators can clear intermediate images")
+        require_clear_intermediates(actor)
         with self._db.write() as conn:
             names = store.intermediate_names(conn)
             doomed = list(store.get_images(conn, names).values())

@@ -39,9 +39,9 @@ class ImageRecord:
 @dataclass(frozen=True)
 class ImageQuery:
     """A gallery query. `board_id`: None = any board, "none" = uncategorized, else one board.
-    `owner_id`: None = every owner (admins, or a board the caller may view)."""
+    `scope`: the access clause from `images.access` (None = no restriction)."""
 
-    owner_id: str | None = None
+    scope: sa.ColumnElement[bool] | None = None
     board_id: str | None = None
     categories: Sequence[str] | None = None
     is_intermediate: bool | None = None
@@ -77,8 +77,8 @@ def get_images(conn: Connection, image_names: Iterable[str]) -> dict[str, ImageR
 
 def _where(query: ImageQuery) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = []
-    if query.owner_id is not None:
-        clauses.append(images.c.user_id == query.owner_id)
+    if query.scope is not None:
+        clauses.append(query.scope)
     if query.board_id == UNCATEGORIZED:
         clauses.append(images.c.board_id.is_(None))
     elif query.board_id is not None:
@@ -194,10 +194,10 @@ def images_on_board(conn: Connection, board_id: str) -> list[ImageRecord]:
     return [_record(row) for row in conn.execute(sa.select(images).where(images.c.board_id == board_id))]
 
 
-def count_intermediates(conn: Connection, owner_id: str | None) -> int:
+def count_intermediates(conn: Connection, scope: sa.ColumnElement[bool] | None) -> int:
     query = sa.select(sa.func.count()).select_from(images).where(images.c.is_intermediate.is_(True))
-    if owner_id is not None:
-        query = query.where(images.c.user_id == owner_id)
+    if scope is not None:
+        query = query.where(scope)
     return int(conn.execute(query).scalar_one())
 
 

@@ -21,6 +21,11 @@ from gesso.queue.tables import session_queue
 logger = logging.getLogger(__name__)
 
 
+def sees_in_full(actor: Actor, owner_id: str) -> bool:
+    """Owners and admins see an item (and the current item's ids in the status) in full."""
+    return actor.is_admin or owner_id == actor.user_id
+
+
 def can_mutate_item(actor: Actor, item: QueueItemRecord) -> bool:
     return actor.is_admin or item.user_id == actor.user_id
 
@@ -31,6 +36,12 @@ def require_mutate_item(actor: Actor, item: QueueItemRecord) -> None:
         raise Forbidden(f"You do not have permission to modify queue item {item.item_id}")
 
 
+def bulk_owner(actor: Actor) -> str | None:
+    """Whose items a bulk operation touches: None = everybody's (admins), else the caller's."""
+    return None if actor.is_admin else actor.user_id
+
+
 def own_items(actor: Actor) -> list[sa.ColumnElement[bool]]:
     """Filters that scope a bulk operation: none for admins, the caller's rows otherwise."""
-    return [] if actor.is_admin else [session_queue.c.user_id == actor.user_id]
+    owner = bulk_owner(actor)
+    return [] if owner is None else [session_queue.c.user_id == owner]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gesso.auth.actor import Actor
+from gesso.queue.access import sees_in_full
 from gesso.queue.schemas import SessionQueueItem
 
 REDACTED = "redacted"
@@ -53,7 +54,7 @@ def redact_item(item: SessionQueueItem) -> SessionQueueItem:
 
 def item_for(actor: Actor, item: SessionQueueItem) -> SessionQueueItem:
     """The full item for its owner and admins; the redacted one for everybody else."""
-    return item if actor.is_admin or item.user_id == actor.user_id else redact_item(item)
+    return item if sees_in_full(actor, item.user_id) else redact_item(item)
 
 
 def redact_status_changed(payload: dict[str, Any]) -> dict[str, Any]:

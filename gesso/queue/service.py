@@ -18,7 +18,7 @@ from gesso.engine.registry import NodeRegistry
 from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
 from gesso.queue import events, store
-from gesso.queue.access import own_items, require_mutate_item
+from gesso.queue.access import bulk_owner, own_items, require_mutate_item, sees_in_full
 from gesso.queue.batch import check_batch_data, expand, requested_count, retry_row
 from gesso.queue.policies import DequeuePolicy
 from gesso.queue.sanitize import item_for
@@ -202,9 +202,7 @@ class QueueService:
             mine = (
                 store.count_by_status(conn, queue_id, live, sq.c.user_id == actor.user_id) if actor else None
             )
-        visible = (
-            current is not None and actor is not None and (actor.is_admin or current.user_id == actor.user_id)
-        )
+        visible = current is not None and actor is not None and sees_in_full(actor, current.user_id)
         return SessionQueueStatus(
             queue_id=queue_id,
             item_id=current.item_id if visible and current else None,
@@ -295,7 +293,7 @@ class QueueService:
         self._cancel_where(actor, queue_id)
         with self._db.write() as conn:
             deleted = store.delete_where(conn, queue_id, *own_items(actor))
-        self._bus.publish(events.queue_cleared(queue_id, None if actor.is_admin else actor.user_id))
+        self._bus.publish(events.queue_cleared(queue_id, bulk_owner(actor)))
         return deleted
 
     def _cancel_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
