@@ -204,7 +204,19 @@ def claim_once(services: Services, mode: str) -> float:
     with services.db.write() as conn:
         claimed = conn.execute(session_queue.select().where(session_queue.c.item_id == item_id)).one()
         store.delete_ids(conn, [item_id])
-        store.insert_items(conn, [queue_row(claimed.user_id, "pending", claimed.batch_id)])
+        session_id = str(uuid.uuid4())
+        fresh = store.NewItem(
+            queue_id=QUEUE,
+            user_id=claimed.user_id,
+            batch_id=claimed.batch_id,
+            session={"id": session_id, "graph": TRIVIAL_GRAPH},
+            priority=0,
+            origin="bench",
+            destination="gallery",
+            field_values=None,
+            workflow=None,
+        )
+        store.insert_items(conn, [fresh])
     return elapsed
 
 

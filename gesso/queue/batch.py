@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from math import prod
 from typing import Any
 
@@ -17,7 +15,7 @@ from pydantic import ValidationError
 from gesso.engine.graph import Graph, InvalidGraph, field_adapter, node_class
 from gesso.engine.registry import NodeRegistry, input_fields
 from gesso.queue.schemas import Batch, BatchDatum, NodeFieldValue
-from gesso.queue.store import QueueItemRecord
+from gesso.queue.store import NewItem, QueueItemRecord
 
 
 def requested_count(batch: Batch) -> int:
@@ -89,22 +87,17 @@ def new_session(graph_json: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def retry_row(record: QueueItemRecord, now: datetime) -> dict[str, Any]:
+def retry_item(record: QueueItemRecord) -> NewItem:
     """A fresh pending copy of a failed or canceled item (same owner, batch and graph)."""
-    session = new_session(record.session.get("graph", {}))
-    return {
-        "queue_id": record.queue_id,
-        "user_id": record.user_id,
-        "batch_id": record.batch_id,
-        "session_id": session["id"],
-        "status": "pending",
-        "priority": record.priority,
-        "origin": record.origin,
-        "destination": record.destination,
-        "field_values": json.dumps(record.field_values) if record.field_values else None,
-        "session": json.dumps(session),
-        "workflow": json.dumps(record.workflow) if record.workflow is not None else None,
-        "retried_from_item_id": record.retried_from_item_id or record.item_id,
-        "created_at": now,
-        "updated_at": now,
-    }
+    return NewItem(
+        queue_id=record.queue_id,
+        user_id=record.user_id,
+        batch_id=record.batch_id,
+        session=new_session(record.session.get("graph", {})),
+        priority=record.priority,
+        origin=record.origin,
+        destination=record.destination,
+        field_values=record.field_values,
+        workflow=record.workflow,
+        retried_from_item_id=record.retried_from_item_id or record.item_id,
+    )

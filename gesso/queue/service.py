@@ -3,23 +3,19 @@ to the caller, and the worker's side (claim, finish, interrupted items)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import sqlalchemy as sa
-
 from gesso.auth.actor import Actor
 from gesso.db.engine import Database
-from gesso.db.metadata import utcnow
 from gesso.engine.graph import Graph, parse_graph
 from gesso.engine.registry import NodeRegistry
 from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
 from gesso.queue import events, store
 from gesso.queue.access import bulk_owner, own_items, require_mutate_item, sees_in_full
-from gesso.queue.batch import check_batch_data, expand, requested_count, retry_row
+from gesso.queue.batch import check_batch_data, expand, requested_count, retry_item
 from gesso.queue.policies import DequeuePolicy
 from gesso.queue.sanitize import item_for
 from gesso.queue.schemas import (
@@ -30,8 +26,7 @@ from gesso.queue.schemas import (
     SessionQueueItem,
     SessionQueueStatus,
 )
-from gesso.queue.store import ItemOwner, QueueItemRecord
-from gesso.queue.tables import session_queue as sq
+from gesso.queue.store import Filter, ItemOwner, NewItem, QueueItemRecord
 
 logger = logging.getLogger(__name__)
 
@@ -98,28 +93,21 @@ class QueueService:
             room = max(0, self._max_queue_size - store.pending_count(conn, queue_id))
             top = store.max_pending_priority(conn, queue_id)
             priority = (top or 0) + 1 if prepend and top is not None else 0
-            now = utcnow()
-            rows = [
-                {
-                    "queue_id": queue_id,
-                    "user_id": actor.user_id,
-                    "batch_id": batch.batch_id,
-                    "session_id": session["id"],
-                    "status": "pending",
-                    "priority": priority,
-                    "origin": batch.origin,
-                    "destination": batch.destination,
-                    "field_values": json.dumps([v.model_dump(mode="json") for v in values])
-                    if values
-                    else None,
-                    "session": json.dumps(session),
-                    "workflow": json.dumps(batch.workflow) if batch.workflow is not None else None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
+            new_items = [
+                NewItem(
+                    queue_id=queue_id,
+                    user_id=actor.user_id,
+                    batch_id=batch.batch_id,
+                    session=session,
+                    priority=priority,
+                    origin=batch.origin,
+                    destination=batch.destination,
+                    field_values=[v.model_dump(mode="json") for v in values] or None,
+                    workflow=batch.workflow,
+                )
                 for session, values in expand(batch, graph, room)
             ]
-            item_ids = store.insert_items(conn, rows)
+            item_ids = store.insert_items(conn, new_items)
         self._bus.publish(
             events.batch_enqueued(
                 queue_id, batch.batch_id, batch.origin, batch.destination, len(item_ids), requested, priority,
@@ -198,9 +186,10 @@ class QueueService:
         with self._db.read() as conn:
             counts = store.count_by_status(conn, queue_id)
             current = store.current_item(conn, queue_id)
-            live = sq.c.status.in_(("pending", "in_progress"))
             mine = (
-                store.count_by_status(conn, queue_id, live, sq.c.user_id == actor.user_id) if actor else None
+                store.count_by_status(conn, queue_id, store.is_live(), store.of_user(actor.user_id))
+                if actor
+                else None
             )
         visible = current is not None and actor is not None and sees_in_full(actor, current.user_id)
         return SessionQueueStatus(
@@ -217,15 +206,14 @@ class QueueService:
     def batch_status(self, actor: Actor | None, queue_id: str, batch_id: str) -> BatchStatus:
         scope = own_items(actor) if actor is not None else []
         with self._db.read() as conn:
-            counts = store.count_by_status(conn, queue_id, sq.c.batch_id == batch_id, *scope)
-            row = conn.execute(
-                sa.select(sq.c.origin, sq.c.destination).where(sq.c.batch_id == batch_id, *scope).limit(1)
-            ).first()
+            counts = store.count_by_status(conn, queue_id, store.of_batch(batch_id), *scope)
+            route = store.batch_route(conn, batch_id, *scope)
+        origin, destination = route or (None, None)
         return BatchStatus(
             queue_id=queue_id,
             batch_id=batch_id,
-            origin=row.origin if row else None,
-            destination=row.destination if row else None,
+            origin=origin,
+            destination=destination,
             total=sum(counts.values()),
             **counts,
         )
@@ -234,7 +222,9 @@ class QueueService:
         self, actor: Actor, queue_id: str, destination: str
     ) -> SessionQueueCountsByDestination:
         with self._db.read() as conn:
-            counts = store.count_by_status(conn, queue_id, sq.c.destination == destination, *own_items(actor))
+            counts = store.count_by_status(
+                conn, queue_id, store.of_destination(destination), *own_items(actor)
+            )
         return SessionQueueCountsByDestination(
             queue_id=queue_id, destination=destination, total=sum(counts.values()), **counts
         )
@@ -264,16 +254,16 @@ class QueueService:
     # -- bulk (scoped to the caller unless admin) ------------------------------------------
 
     def cancel_pending(self, actor: Actor, queue_id: str) -> int:
-        return self._cancel_where(actor, queue_id, sq.c.status == "pending")
+        return self._cancel_where(actor, queue_id, store.is_pending())
 
     def cancel_batches(self, actor: Actor, queue_id: str, batch_ids: Sequence[str]) -> int:
-        return self._cancel_where(actor, queue_id, sq.c.batch_id.in_(list(batch_ids)))
+        return self._cancel_where(actor, queue_id, store.of_batches(batch_ids))
 
     def cancel_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
-        return self._cancel_where(actor, queue_id, sq.c.destination == destination)
+        return self._cancel_where(actor, queue_id, store.of_destination(destination))
 
     def delete_pending(self, actor: Actor, queue_id: str) -> int:
-        pending = (sq.c.status == "pending", *own_items(actor))
+        pending = (store.is_pending(), *own_items(actor))
         with self._db.write() as conn:
             gone = store.owners_where(conn, queue_id, *pending)
             deleted = store.delete_where(conn, queue_id, *pending)
@@ -283,11 +273,11 @@ class QueueService:
     def delete_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
         self.cancel_destination(actor, queue_id, destination)
         with self._db.write() as conn:
-            return store.delete_where(conn, queue_id, sq.c.destination == destination, *own_items(actor))
+            return store.delete_where(conn, queue_id, store.of_destination(destination), *own_items(actor))
 
     def prune(self, actor: Actor, queue_id: str) -> int:
         with self._db.write() as conn:
-            return store.delete_where(conn, queue_id, sq.c.status.in_(store.TERMINAL), *own_items(actor))
+            return store.delete_where(conn, queue_id, store.is_finished(), *own_items(actor))
 
     def clear(self, actor: Actor, queue_id: str) -> int:
         self._cancel_where(actor, queue_id)
@@ -296,7 +286,7 @@ class QueueService:
         self._bus.publish(events.queue_cleared(queue_id, bulk_owner(actor)))
         return deleted
 
-    def _cancel_where(self, actor: Actor, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
+    def _cancel_where(self, actor: Actor, queue_id: str, *filters: Filter) -> int:
         """One UPDATE for the whole set, then the announcement (see `_announce_canceled`)."""
         with self._db.write() as conn:
             canceled = store.cancel_where(conn, queue_id, *filters, *own_items(actor))
@@ -330,10 +320,8 @@ class QueueService:
         for record in found.values():
             require_mutate_item(actor, record)
         retryable = [r for r in found.values() if r.status in ("failed", "canceled")]
-        now = utcnow()
-        rows = [retry_row(r, now) for r in retryable]
         with self._db.write() as conn:
-            new_ids = store.insert_items(conn, rows)
+            new_ids = store.insert_items(conn, [retry_item(r) for r in retryable])
             created = list(store.get_items(conn, queue_id, new_ids).values())
         if created:
             owners = [(record.item_id, record.user_id) for record in created]
@@ -345,14 +333,13 @@ class QueueService:
     def cancel_user_items(self, user_id: str) -> int:
         """A deactivated or deleted user's pending and running items stop."""
         with self._db.read() as conn:
-            query = sa.select(sq.c.queue_id).where(sq.c.user_id == user_id, sq.c.status.in_(store.LIVE))
-            queue_ids = list(conn.execute(query.distinct()).scalars())
+            queue_ids = store.live_queues_of_user(conn, user_id)
         owner = Actor(user_id=user_id, email="", display_name=None, is_admin=False)
         return sum(self._cancel_where(owner, queue_id) for queue_id in queue_ids)
 
     def _cancel_one(self, queue_id: str, item_id: int) -> None:
         with self._db.write() as conn:
-            canceled = store.cancel_where(conn, queue_id, sq.c.item_id == item_id)
+            canceled = store.cancel_where(conn, queue_id, store.of_item(item_id))
         self._announce_canceled(queue_id, canceled, summary=False)
 
     # -- worker side -----------------------------------------------------------------------

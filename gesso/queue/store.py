@@ -17,8 +17,10 @@ from gesso.queue.tables import queue_turns, session_queue, session_queue_counts
 from gesso.users.tables import users
 
 sq = session_queue
+LIVE = ("pending", "in_progress")
 TERMINAL = ("completed", "failed", "canceled")
 STATUSES = ("pending", "in_progress", "completed", "failed", "canceled")
+Filter = sa.ColumnElement[bool]
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,57 @@ class QueueItemRecord:
     user_email: str | None
 
 
+@dataclass(frozen=True)
+class NewItem:
+    """A pending item to insert: a fresh session (with its id) and what it came from."""
+
+    queue_id: str
+    user_id: str
+    batch_id: str
+    session: dict[str, Any]
+    priority: int
+    origin: str | None
+    destination: str | None
+    field_values: list[dict[str, Any]] | None
+    workflow: dict[str, Any] | None
+    retried_from_item_id: int | None = None
+
+
+# -- filters the service combines with `queue.access.own_items` ----------------------------
+
+
+def is_live() -> Filter:
+    return sq.c.status.in_(LIVE)
+
+
+def is_pending() -> Filter:
+    return sq.c.status == "pending"
+
+
+def is_finished() -> Filter:
+    return sq.c.status.in_(TERMINAL)
+
+
+def of_user(user_id: str) -> Filter:
+    return sq.c.user_id == user_id
+
+
+def of_batch(batch_id: str) -> Filter:
+    return sq.c.batch_id == batch_id
+
+
+def of_batches(batch_ids: Sequence[str]) -> Filter:
+    return sq.c.batch_id.in_(list(batch_ids))
+
+
+def of_item(item_id: int) -> Filter:
+    return sq.c.item_id == item_id
+
+
+def of_destination(destination: str) -> Filter:
+    return sq.c.destination == destination
+
+
 _SELECT = sa.select(
     sq, users.c.display_name.label("user_display_name"), users.c.email.label("user_email")
 ).select_from(sq.outerjoin(users, users.c.user_id == sq.c.user_id))
@@ -60,14 +113,35 @@ def _record(row: Row[Any]) -> QueueItemRecord:
     return QueueItemRecord(**values)
 
 
-def insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    if not rows:
+def _row(item: NewItem, now: datetime) -> dict[str, Any]:
+    return {
+        "queue_id": item.queue_id,
+        "user_id": item.user_id,
+        "batch_id": item.batch_id,
+        "session_id": item.session["id"],
+        "status": "pending",
+        "priority": item.priority,
+        "origin": item.origin,
+        "destination": item.destination,
+        "field_values": json.dumps(item.field_values) if item.field_values else None,
+        "session": json.dumps(item.session),
+        "workflow": json.dumps(item.workflow) if item.workflow is not None else None,
+        "retried_from_item_id": item.retried_from_item_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def insert_items(conn: Connection, items: Sequence[NewItem]) -> list[int]:
+    """Insert pending items; returns their ids, ascending."""
+    if not items:
         return []
-    result = conn.execute(sa.insert(sq).returning(sq.c.item_id), list(rows))
+    now = utcnow()
+    result = conn.execute(sa.insert(sq).returning(sq.c.item_id), [_row(item, now) for item in items])
     ids = sorted(row.item_id for row in result)
     per_queue: dict[str, int] = {}
-    for row in rows:
-        per_queue[row["queue_id"]] = per_queue.get(row["queue_id"], 0) + 1
+    for item in items:
+        per_queue[item.queue_id] = per_queue.get(item.queue_id, 0) + 1
     for queue_id, count in per_queue.items():
         _adjust(conn, queue_id, "pending", count)
     return ids
@@ -163,7 +237,7 @@ def item_ids(conn: Connection, queue_id: str, order_dir: str, owner_id: str | No
     return list(conn.execute(query).scalars())
 
 
-def count_by_status(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> dict[str, int]:
+def count_by_status(conn: Connection, queue_id: str, *filters: Filter) -> dict[str, int]:
     """Counts per status. Unfiltered: the running totals (constant cost). Filtered (a batch, a
     destination, a user's live items): an index range scan over just those rows."""
     if not filters:
@@ -290,16 +364,13 @@ class ItemOwner:
     status: str  # before the bulk change
 
 
-LIVE = ("pending", "in_progress")
-
-
-def owners_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> list[ItemOwner]:
+def owners_where(conn: Connection, queue_id: str, *filters: Filter) -> list[ItemOwner]:
     where = sa.and_(sq.c.queue_id == queue_id, *filters)
     rows = conn.execute(sa.select(sq.c.item_id, sq.c.user_id, sq.c.status).where(where)).all()
     return [ItemOwner(row.item_id, row.user_id, row.status) for row in rows]
 
 
-def cancel_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> list[ItemOwner]:
+def cancel_where(conn: Connection, queue_id: str, *filters: Filter) -> list[ItemOwner]:
     """Cancel every unfinished item of the queue matching `filters` in one statement (run it in
     a write transaction: the rows read are the rows changed)."""
     live = sq.c.status.in_(LIVE)
@@ -315,7 +386,7 @@ def cancel_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[boo
     return items
 
 
-def delete_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[bool]) -> int:
+def delete_where(conn: Connection, queue_id: str, *filters: Filter) -> int:
     """Delete the queue's items matching `filters` in one statement, keeping the totals true."""
     where = sa.and_(sq.c.queue_id == queue_id, *filters)
     per_status = conn.execute(
@@ -327,6 +398,20 @@ def delete_where(conn: Connection, queue_id: str, *filters: sa.ColumnElement[boo
     for status, count in per_status:
         _adjust(conn, queue_id, status, -int(count))
     return int(deleted)
+
+
+def batch_route(conn: Connection, batch_id: str, *filters: Filter) -> tuple[str | None, str | None] | None:
+    """A batch's origin and destination (None: no item of it matches the filters)."""
+    row = conn.execute(
+        sa.select(sq.c.origin, sq.c.destination).where(sq.c.batch_id == batch_id, *filters).limit(1)
+    ).first()
+    return None if row is None else (row.origin, row.destination)
+
+
+def live_queues_of_user(conn: Connection, user_id: str) -> list[str]:
+    """The queues in which a user has pending or running items."""
+    query = sa.select(sq.c.queue_id).where(sq.c.user_id == user_id, is_live()).distinct()
+    return list(conn.execute(query).scalars())
 
 
 def delete_ids(conn: Connection, item_ids: Sequence[int]) -> int:
