@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from gesso.auth import store as auth_store
 from gesso.auth.passwords import PasswordHasher
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
@@ -36,7 +35,7 @@ from gesso.models.starters import default_catalogue
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
-from gesso.users.service import UserChange, UserService
+from gesso.users.service import UserService
 from gesso.worker.runner import Worker
 
 
@@ -107,30 +106,13 @@ class Services:
             models=model_loader,
             tensors_dir=settings.root / "tmp",
         )
-
-        def session_states(wanted: dict[str, tuple[str, str]]) -> dict[str, tuple[bool, int] | None]:
-            with db.read() as conn:
-                return auth_store.live_session_states(conn, wanted)
-
         sockets = SocketServer(
-            auth,
-            allow_origins=settings.allow_origins,
-            sweep_seconds=settings.socket_sweep_seconds,
-            session_check=session_states,
+            auth, allow_origins=settings.allow_origins, sweep_seconds=settings.socket_sweep_seconds
         )
         bus.subscribe(sockets.publish)
-
-        def follow_user_change(change: UserChange) -> None:
-            if not change.is_active or change.deleted:
-                queue.cancel_user_items(change.user_id)
-            sockets.user_changed(
-                change.user_id,
-                is_active=change.is_active and not change.deleted,
-                is_admin=change.is_admin,
-                credentials_changed=change.credentials_changed,
-            )
-
-        users.add_listener(follow_user_change)
+        # A user change first stops their queue items, then moves or drops their sockets.
+        users.add_listener(queue.follow_user_change)
+        users.add_listener(sockets.follow_user_change)
         models_dir = settings.resolved_models_dir
         hub_tokens = HubTokens(app_settings)
         hub = HubClient(HubConfig.from_environment(), stored_token=hub_tokens.stored)

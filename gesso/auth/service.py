@@ -185,6 +185,12 @@ class AuthService:
 
     # -- sessions --------------------------------------------------------------------------
 
+    def live_session_states(self, wanted: dict[str, tuple[str, str]]) -> dict[str, tuple[bool, int] | None]:
+        """For each key's (user_id, session_id): (is_admin, token_epoch) while the user is active
+        and the session live, else None (the socket sweep's one query)."""
+        with self._db.read() as conn:
+            return store.live_session_states(conn, wanted)
+
     def list_sessions(self, actor: Actor) -> list[SessionRecord]:
         with self._db.read() as conn:
             return store.list_live_sessions(conn, actor.user_id)

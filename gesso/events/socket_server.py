@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from gesso.auth.service import AuthService
 from gesso.errors import Unauthenticated
 from gesso.events.bus import Event
 from gesso.events.routing import ADMIN_ROOM, queue_room, route, user_room
+from gesso.users.service import UserChange
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +41,10 @@ class SocketServer:
         *,
         allow_origins: list[str],
         sweep_seconds: float,
-        session_check: Callable[[dict[str, tuple[str, str]]], dict[str, tuple[bool, int] | None]],
     ) -> None:
         self._auth = auth
         self._allow_origins = set(allow_origins)
         self._sweep_seconds = sweep_seconds
-        self._session_check = session_check
         self.sio = socketio.AsyncServer(
             async_mode="asgi", cors_allowed_origins=self._origin_allowed, logger=False, engineio_logger=False
         )
@@ -148,6 +146,16 @@ class SocketServer:
 
     # -- revocation ------------------------------------------------------------------------
 
+    def follow_user_change(self, change: UserChange) -> None:
+        """A deactivated or deleted user, or one whose password changed, loses their sockets; a
+        promoted or demoted one moves in or out of the admin room."""
+        self.user_changed(
+            change.user_id,
+            is_active=change.is_active and not change.deleted,
+            is_admin=change.is_admin,
+            credentials_changed=change.credentials_changed,
+        )
+
     def user_changed(
         self, user_id: str, *, is_active: bool, is_admin: bool, credentials_changed: bool
     ) -> None:
@@ -197,7 +205,7 @@ class SocketServer:
         }
         if not sessions:
             return
-        states = await asyncio.to_thread(self._session_check, sessions)
+        states = await asyncio.to_thread(self._auth.live_session_states, sessions)
         for sid, state in states.items():
             client = self._clients.get(sid)
             if client is None:

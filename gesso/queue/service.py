@@ -27,6 +27,7 @@ from gesso.queue.schemas import (
     SessionQueueStatus,
 )
 from gesso.queue.store import Filter, ItemOwner, NewItem, QueueItemRecord
+from gesso.users.service import UserChange
 
 logger = logging.getLogger(__name__)
 
@@ -329,6 +330,11 @@ class QueueService:
             for listener in self._enqueue_listeners:
                 listener()
         return new_ids
+
+    def follow_user_change(self, change: UserChange) -> None:
+        """A deactivated or deleted user's pending and running items are canceled at once."""
+        if not change.is_active or change.deleted:
+            self.cancel_user_items(change.user_id)
 
     def cancel_user_items(self, user_id: str) -> int:
         """A deactivated or deleted user's pending and running items stop."""
