@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from gesso.auth.passwords import PasswordHasher
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService
@@ -35,6 +34,7 @@ from gesso.models.starters import default_catalogue
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.settings_store.service import AppSettings
+from gesso.users.passwords import PasswordHasher
 from gesso.users.service import UserService
 from gesso.worker.runner import Worker
 

@@ -14,7 +14,6 @@ from gesso.auth.deps import (
     set_refreshed_token,
     suppress_refreshed_token,
 )
-from gesso.auth.passwords import generate_password
 from gesso.auth.schemas import (
     GeneratePasswordResponse,
     LoginRequest,
@@ -29,6 +28,7 @@ from gesso.auth.schemas import (
 )
 from gesso.auth.service import MultiuserDisabled
 from gesso.config import Settings
+from gesso.users.passwords import generate_password
 from gesso.users.schemas import UserDTO
 from gesso.users.service import UserService
 

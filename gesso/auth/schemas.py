@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from gesso.auth.passwords import MAX_PASSWORD_LENGTH
 from gesso.users.emails import MAX_EMAIL_LENGTH
+from gesso.users.passwords import MAX_PASSWORD_LENGTH
 from gesso.users.schemas import UserDTO
 from gesso.users.service import MAX_DISPLAY_NAME_LENGTH
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from gesso.auth import store
 from gesso.auth.actor import Actor
-from gesso.auth.passwords import PasswordHasher
 from gesso.auth.store import SessionRecord
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import MEDIA_AUDIENCE, InvalidToken, IssuedToken, TokenClaims, TokenService
@@ -21,6 +20,7 @@ from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import Forbidden, NotFound, TooManyRequests, Unauthenticated
 from gesso.settings_store.service import AppSettings
+from gesso.users.passwords import PasswordHasher
 from gesso.users.store import UserRecord, set_last_login
 from gesso.users.store import find_by_email as find_user_by_email
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gesso.auth.passwords import PasswordHasher, check_password_policy
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import InvalidInput
@@ -33,6 +32,7 @@ from gesso.users.errors import (
     SystemUserProtected,
     UserNotFound,
 )
+from gesso.users.passwords import PasswordHasher, check_password_policy
 from gesso.users.store import UserRecord
 
 logger = logging.getLogger(__name__)

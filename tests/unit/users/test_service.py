@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from gesso.auth.passwords import WeakPassword
 from gesso.config import Settings
 from gesso.errors import GessoError, InvalidInput
 from gesso.services import Services
@@ -21,6 +20,7 @@ from gesso.users.errors import (
     SystemUserProtected,
     UserNotFound,
 )
+from gesso.users.passwords import WeakPassword
 from gesso.users.service import UserUpdate
 
 

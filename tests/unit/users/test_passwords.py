@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gesso.auth.passwords import PasswordHasher, WeakPassword, check_password_policy, generate_password
+from gesso.users.passwords import PasswordHasher, WeakPassword, check_password_policy, generate_password
 
 
 @pytest.mark.parametrize("password", ["a", "short", "alllowercase1"])
