@@ -2,7 +2,8 @@
 
 `ALLOWED` is the whole table: a domain may import itself, the foundation modules, and the
 domains listed for it, nothing else; the foundation (`config`, `errors`, `logs`, `db`,
-`pagination`) imports only itself. `engine.nodes` (the built-in node set) is its own row
+`pagination`) imports only itself. `engine.nodes` (the built-in node set, with the diffusion
+functions the nodes share: `engine/generation.py`, `patches.py`, `diffusion.py`) is its own row
 because it sits above `models` while the engine core sits below it: the model loader implements
 the engine's `NodeModels` interface, and generation nodes use the loader and scheduler names.
 Routers are the HTTP edge of their domain and may also import the request dependencies
@@ -22,6 +23,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "gesso"
 FOUNDATION = frozenset({"gesso", "config", "errors", "logs", "db", "pagination"})
 COMPOSITION = frozenset({"app", "services", "api", "cli", "__main__"})
 ROUTER_DEPENDENCIES = frozenset({"api.deps", "auth.deps"})
+NODE_LAYER = (
+    "gesso.engine.nodes",
+    "gesso.engine.generation",
+    "gesso.engine.patches",
+    "gesso.engine.diffusion",
+)
 
 ALLOWED: dict[str, frozenset[str]] = {
     "settings_store": frozenset(),
@@ -32,7 +39,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "client_state": frozenset({"auth"}),
     "engine": frozenset({"auth"}),
     "events": frozenset({"auth", "users"}),
-    "models": frozenset({"engine", "events"}),
+    "models": frozenset({"auth", "engine", "events"}),
     "engine.nodes": frozenset({"engine", "models", "auth"}),
     "queue": frozenset({"auth", "users", "engine", "events"}),
     "worker": frozenset({"auth", "users", "engine", "queue", "events"}),
@@ -44,7 +51,7 @@ def domain_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "gesso"
-    if parts[1:3] == ["engine", "nodes"]:
+    if any(module == prefix or module.startswith(prefix + ".") for prefix in NODE_LAYER):
         return "engine.nodes"
     return parts[1]
 
