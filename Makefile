@@ -47,7 +47,7 @@ $(STUDIO_INDEX): $(NODE_STAMP) $(FRONTEND_SOURCES)
 
 studio: $(STUDIO_INDEX)
 
-# Frontend lint gate (tsc, eslint with import boundaries) and Vitest.
+# Frontend lint gate (tsc, eslint with import boundaries, knip for unused files and exports) and Vitest.
 studio-check: $(NODE_STAMP)
 	cd $(FRONTEND) && $(NPM) run --silent lint
 	cd $(FRONTEND) && $(NPM) run --silent test

@@ -2,6 +2,7 @@
 // features, no import cycles, kebab-case file names.
 import js from "@eslint/js";
 import checkFile from "eslint-plugin-check-file";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
@@ -36,7 +37,10 @@ export default tseslint.config(
     settings: {
       "import-x/extensions": [".ts", ".tsx", ".js"],
       "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
-      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js"] })],
+      "import-x/resolver-next": [
+        createTypeScriptImportResolver({ project: "./tsconfig.json" }), // knows the `@/` alias
+        createNodeResolver({ extensions: [".ts", ".tsx", ".js"] }),
+      ],
     },
     rules: {
       ...reactHooks.configs.recommended.rules,

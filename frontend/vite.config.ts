@@ -57,6 +57,8 @@ function gessoBoot(): Plugin {
 export default defineConfig({
   base: "./",
   plugins: [react(), gessoBoot()],
+  // `@/…` is `src/…` (also in tsconfig.json): deep relative imports stay readable.
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   build: {
     outDir: "../gesso/web",
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 import { useParams } from "react-router";
-import { GalleryPage } from "../../features/gallery/components/gallery-page";
+import { GalleryPage } from "@/features/gallery/components/gallery-page";
 
 export function GalleryRoute() {
   const { boardId } = useParams();

@@ -1,12 +1,12 @@
 import { useParams } from "react-router";
-import { useBoards } from "../../features/gallery/api/list-boards";
-import { GalleryPage } from "../../features/gallery/components/gallery-page";
-import { UNCATEGORIZED } from "../../features/gallery/utils/boards";
-import { canContributeToBoard } from "../../features/gallery/utils/permissions";
-import { GeneratePanel, type TargetBoard } from "../../features/generate/components/generate-panel";
-import { NoModelsNotice } from "../../features/models/components/no-models-notice";
-import { QueueCounts } from "../../features/queue/components/queue-counts";
-import { useSession } from "../../hooks/use-session";
+import { useBoards } from "@/features/gallery/api/list-boards";
+import { GalleryPage } from "@/features/gallery/components/gallery-page";
+import { UNCATEGORIZED } from "@/features/gallery/utils/boards";
+import { canContributeToBoard } from "@/features/gallery/utils/permissions";
+import { GeneratePanel, type TargetBoard } from "@/features/generate/components/generate-panel";
+import { NoModelsNotice } from "@/features/models/components/no-models-notice";
+import { QueueCounts } from "@/features/queue/components/queue-counts";
+import { useSession } from "@/hooks/use-session";
 import { paths } from "../route-paths";
 
 /** The studio's main screen: parameters on the left, the gallery of the board that new images

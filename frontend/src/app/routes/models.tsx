@@ -1,4 +1,4 @@
-import { ModelsPage } from "../../features/models/components/models-page";
+import { ModelsPage } from "@/features/models/components/models-page";
 
 export function ModelsRoute() {
   return <ModelsPage />;

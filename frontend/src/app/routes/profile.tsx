@@ -1,4 +1,4 @@
-import { ProfilePage } from "../../features/auth/components/profile-page";
+import { ProfilePage } from "@/features/auth/components/profile-page";
 
 export function ProfileRoute() {
   return <ProfilePage />;

@@ -1,4 +1,4 @@
-import { QueuePage } from "../../features/queue/components/queue-page";
+import { QueuePage } from "@/features/queue/components/queue-page";
 
 export function QueueRoute() {
   return <QueuePage />;

@@ -2,11 +2,11 @@ import { AppShell, Indicator, Stack, ThemeIcon, Tooltip, UnstyledButton } from "
 import { IconBox, IconListDetails, IconPhoto, IconPlugConnectedX, IconSparkles, IconUser, IconUsers } from "@tabler/icons-react";
 import { useEffect, useState, type ComponentType } from "react";
 import { NavLink, Outlet } from "react-router";
-import { GessoMark } from "../../components/gesso-logo";
-import { UserMenu } from "../../features/auth/components/user-menu";
-import { useQueueStatus } from "../../features/queue/api/get-queue-status";
-import { useSocketStatus } from "../../hooks/use-socket-event";
-import { useSession } from "../../hooks/use-session";
+import { GessoMark } from "@/components/gesso-logo";
+import { UserMenu } from "@/features/auth/components/user-menu";
+import { useQueueStatus } from "@/features/queue/api/get-queue-status";
+import { useSocketStatus } from "@/hooks/use-socket-event";
+import { useSession } from "@/hooks/use-session";
 import { useLiveUpdates } from "../live-updates";
 import { paths } from "../route-paths";
 import classes from "./studio-layout.module.css";

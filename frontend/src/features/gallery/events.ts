@@ -1,7 +1,7 @@
 /** Socket events that change what the gallery shows: a finished image lands on a board (its
  * list, its board's count and cover); after a reconnect, events may have been missed. */
 import type { QueryKey } from "@tanstack/react-query";
-import { CONNECTED, type InvocationCompleteEvent, type QueueItemStatusChangedEvent } from "../../lib/socket";
+import { CONNECTED, type InvocationCompleteEvent, type QueueItemStatusChangedEvent } from "@/lib/socket";
 import { boardsKey } from "./api/list-boards";
 import { imagesKey } from "./api/list-images";
 

@@ -9,7 +9,7 @@ import type {
   InvocationStartedEvent,
   ProgressImage,
   QueueItemStatusChangedEvent,
-} from "../../lib/socket";
+} from "@/lib/socket";
 
 export interface RunningItem {
   itemId: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { modelsKey } from "../../lib/query-keys";
+import { modelsKey } from "@/lib/query-keys";
 import { installJobsKey } from "./api/list-install-jobs";
 import { modelsInvalidations } from "./events";
 

@@ -1,7 +1,7 @@
 /** Model install events (administrators' sockets only): job progress refreshes the job list,
  * a finished install refreshes every model list (the Models page and the Generate picker). */
 import type { QueryKey } from "@tanstack/react-query";
-import { modelsKey } from "../../lib/query-keys";
+import { modelsKey } from "@/lib/query-keys";
 import { installJobsKey } from "./api/list-install-jobs";
 
 export function modelsInvalidations(name: string): readonly QueryKey[] {

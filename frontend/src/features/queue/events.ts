@@ -1,7 +1,7 @@
 /** Queue events refresh the item list and the counts: status changes (with the redacted copies
  * other users get), new batches, clears, bulk cancels and retries, and a reconnect. */
 import type { QueryKey } from "@tanstack/react-query";
-import { CONNECTED } from "../../lib/socket";
+import { CONNECTED } from "@/lib/socket";
 import { queueKey } from "./api/list-queue-items";
 
 const QUEUE_EVENTS = new Set([

@@ -1,6 +1,6 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { UserDTO } from "../../../lib/api-types";
+import { queryOptions } from "@tanstack/react-query";
+import { apiRequest } from "@/lib/api-client";
+import type { UserDTO } from "@/lib/api-types";
 
 export const currentUserKey = ["auth", "me"] as const;
 
@@ -16,7 +16,3 @@ export const currentUserQueryOptions = () =>
     // Role changes made by an administrator show up when the user comes back to the tab.
     refetchOnWindowFocus: true,
   });
-
-export function useCurrentUser(enabled: boolean) {
-  return useQuery({ ...currentUserQueryOptions(), enabled });
-}

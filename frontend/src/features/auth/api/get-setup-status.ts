@@ -1,6 +1,6 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { SetupStatus } from "../../../lib/api-types";
+import { queryOptions } from "@tanstack/react-query";
+import { apiRequest } from "@/lib/api-client";
+import type { SetupStatus } from "@/lib/api-types";
 
 export const setupStatusKey = ["auth", "status"] as const;
 
@@ -14,7 +14,3 @@ export const setupStatusQueryOptions = () =>
     queryFn: ({ signal }) => getSetupStatus(signal),
     staleTime: Infinity,
   });
-
-export function useSetupStatus() {
-  return useQuery(setupStatusQueryOptions());
-}

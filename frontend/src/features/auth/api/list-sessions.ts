@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { SessionDTO } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { SessionDTO } from "@/lib/api-types";
 
 export const sessionsKey = ["auth", "sessions"] as const;
 

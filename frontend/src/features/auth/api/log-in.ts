@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { clearSignOutNotice, setToken } from "../../../lib/auth-token";
-import type { components } from "../../../api/schema.gen";
+import { apiRequest } from "@/lib/api-client";
+import { clearSignOutNotice, setToken } from "@/lib/auth-token";
+import type { components } from "@/api/schema.gen";
 import { currentUserKey } from "./get-current-user";
 
 type LoginRequest = components["schemas"]["LoginRequest"];

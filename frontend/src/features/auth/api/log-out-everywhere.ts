@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { setToken } from "../../../lib/auth-token";
-import type { components } from "../../../api/schema.gen";
+import { apiRequest } from "@/lib/api-client";
+import { setToken } from "@/lib/auth-token";
+import type { components } from "@/api/schema.gen";
 
 type LogoutAllResponse = components["schemas"]["LogoutAllResponse"];
 

@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { setToken } from "../../../lib/auth-token";
+import { apiRequest } from "@/lib/api-client";
+import { setToken } from "@/lib/auth-token";
 
 /** Revokes this session on the server and deletes the media cookie. */
 export function logOut(): Promise<{ success: boolean }> {

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { setToken } from "../../../lib/auth-token";
-import type { SessionDTO } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import { setToken } from "@/lib/auth-token";
+import type { SessionDTO } from "@/lib/api-types";
 import { sessionsKey } from "./list-sessions";
 
 export function revokeSession(sessionId: string): Promise<{ success: boolean }> {

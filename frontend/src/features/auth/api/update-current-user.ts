@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { UserDTO } from "../../../lib/api-types";
-import type { components } from "../../../api/schema.gen";
+import { apiRequest } from "@/lib/api-client";
+import type { UserDTO } from "@/lib/api-types";
+import type { components } from "@/api/schema.gen";
 import { currentUserKey } from "./get-current-user";
 import { sessionsKey } from "./list-sessions";
 

@@ -1,6 +1,6 @@
 import { Center, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
-import { GessoLogo } from "../../../components/gesso-logo";
+import { GessoLogo } from "@/components/gesso-logo";
 
 /** The centred card shared by the setup and sign-in pages. */
 export function AuthLayout({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {

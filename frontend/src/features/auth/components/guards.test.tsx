@@ -1,10 +1,10 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Outlet, useLocation, type RouteObject } from "react-router";
-import { useSession } from "../../../hooks/use-session";
-import { getToken, setToken } from "../../../lib/auth-token";
-import { fakeToken, json, makeStatus, makeUser, routeFetch, SYSTEM_USER } from "../../../testing/fixtures";
-import { renderRoutes } from "../../../testing/render";
+import { useSession } from "@/hooks/use-session";
+import { getToken, setToken } from "@/lib/auth-token";
+import { fakeToken, json, makeStatus, makeUser, routeFetch, SYSTEM_USER } from "@/testing/fixtures";
+import { renderRoutes } from "@/testing/render";
 import { LoginRoute, SetupRoute } from "./entry-routes";
 import { RequireAdmin } from "./require-admin";
 import { RequireSession } from "./require-session";

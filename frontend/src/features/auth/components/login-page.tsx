@@ -1,8 +1,8 @@
 import { Alert, Button, Checkbox, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { IconInfoCircle } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { getSignOutNotice } from "../../../lib/auth-token";
+import { ErrorAlert } from "@/components/error-alert";
+import { getSignOutNotice } from "@/lib/auth-token";
 import { useLogIn } from "../api/log-in";
 
 export function LoginPage() {

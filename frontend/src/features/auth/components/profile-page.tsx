@@ -1,10 +1,10 @@
 import { Badge, Button, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { PasswordField } from "../../../components/password-field";
-import { useSession } from "../../../hooks/use-session";
-import { passwordPolicyError } from "../../../lib/passwords";
+import { ErrorAlert } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
+import { useSession } from "@/hooks/use-session";
+import { passwordPolicyError } from "@/lib/passwords";
 import { useUpdateCurrentUser } from "../api/update-current-user";
 import { SessionsPanel } from "./sessions-panel";
 

@@ -1,7 +1,7 @@
 import { Button, Center, Stack, Text, ThemeIcon, Title } from "@mantine/core";
 import { IconLock } from "@tabler/icons-react";
 import { Link, Outlet } from "react-router";
-import { useSession } from "../../../hooks/use-session";
+import { useSession } from "@/hooks/use-session";
 
 export function Refusal({ title, children }: { title: string; children: string }) {
   return (

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { Navigate, Outlet, useLocation } from "react-router";
-import { FullPageLoader } from "../../../components/full-page-status";
-import { SessionContext, type Session } from "../../../lib/session";
+import { FullPageLoader } from "@/components/full-page-status";
+import { SessionContext, type Session } from "@/lib/session";
 import { useMediaCookie } from "../api/refresh-media-cookie";
 import { useEntry } from "../hooks/entry-context";
 

@@ -1,10 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Outlet } from "react-router";
-import { FullPageError, FullPageLoader } from "../../../components/full-page-status";
-import { useToken } from "../../../hooks/use-token";
-import { rememberAppRoot } from "../../../lib/app-root";
-import { tokenSessionId } from "../../../lib/auth-token";
+import { FullPageError, FullPageLoader } from "@/components/full-page-status";
+import { useToken } from "@/hooks/use-token";
+import { rememberAppRoot } from "@/lib/app-root";
+import { tokenSessionId } from "@/lib/auth-token";
 import { EntryContext } from "../hooks/entry-context";
 import { useEntryState } from "../hooks/use-entry-state";
 

@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Loader, Modal, Paper, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { ErrorAlert } from "../../../components/error-alert";
-import { formatDateTime } from "../../../lib/format";
+import { ErrorAlert } from "@/components/error-alert";
+import { formatDateTime } from "@/lib/format";
 import { useLogOutEverywhere } from "../api/log-out-everywhere";
 import { useSessions } from "../api/list-sessions";
 import { useRevokeSession } from "../api/revoke-session";

@@ -1,8 +1,8 @@
 import { Button, Stack, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { PasswordField } from "../../../components/password-field";
-import { generatePassword, passwordPolicyError } from "../../../lib/passwords";
+import { ErrorAlert } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
+import { generatePassword, passwordPolicyError } from "@/lib/passwords";
 import { useSetUpAdmin } from "../api/set-up-admin";
 
 export function SetupPage({ strict }: { strict: boolean }) {

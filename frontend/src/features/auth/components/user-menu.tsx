@@ -1,7 +1,7 @@
 import { Avatar, Badge, Menu, Stack, Text, Tooltip, UnstyledButton } from "@mantine/core";
 import { IconLogout, IconUserCircle } from "@tabler/icons-react";
 import { Link } from "react-router";
-import { useSession } from "../../../hooks/use-session";
+import { useSession } from "@/hooks/use-session";
 import { useLogOut } from "../api/log-out";
 import { displayNameOf, initialsOf } from "../utils/user-labels";
 

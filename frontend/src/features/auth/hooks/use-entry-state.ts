@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { currentUserQueryOptions } from "../api/get-current-user";
 import { setupStatusQueryOptions } from "../api/get-setup-status";
 import { decideEntry, needsCurrentUser, type EntryState } from "../utils/entry-decision";
-import { useToken } from "../../../hooks/use-token";
+import { useToken } from "@/hooks/use-token";
 
 export function useEntryState(): EntryState {
   const hasToken = useToken() !== null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../lib/api-client";
-import { makeStatus, makeUser, SYSTEM_USER } from "../../../testing/fixtures";
+import { ApiError } from "@/lib/api-client";
+import { makeStatus, makeUser, SYSTEM_USER } from "@/testing/fixtures";
 import { decideEntry, needsCurrentUser, returnPath } from "./entry-decision";
 
 const SU = makeStatus({ multiuser_enabled: false, setup_required: false });

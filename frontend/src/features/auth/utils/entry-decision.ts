@@ -1,7 +1,7 @@
 /** The setup checker: what the studio shows first, from `GET /auth/status`, the stored token and
  * `GET /auth/me`. Single-user mode never shows a login screen. */
-import { isUnauthorized } from "../../../lib/api-client";
-import type { SetupStatus, UserDTO } from "../../../lib/api-types";
+import { isUnauthorized } from "@/lib/api-client";
+import type { SetupStatus, UserDTO } from "@/lib/api-types";
 
 export type EntryState =
   | { kind: "loading" }

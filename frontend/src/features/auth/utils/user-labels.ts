@@ -1,4 +1,4 @@
-import type { UserDTO } from "../../../lib/api-types";
+import type { UserDTO } from "@/lib/api-types";
 
 export function displayNameOf(user: Pick<UserDTO, "display_name" | "email">): string {
   return user.display_name?.trim() || user.email;

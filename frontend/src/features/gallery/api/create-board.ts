@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { BoardDTO } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { BoardDTO } from "@/lib/api-types";
 import { boardsKey } from "./list-boards";
 
 /** New boards are private. */

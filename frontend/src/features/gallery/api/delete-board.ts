@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { components } from "../../../api/schema.gen";
+import { apiRequest } from "@/lib/api-client";
+import type { components } from "@/api/schema.gen";
 import { boardsKey } from "./list-boards";
 import { imagesKey } from "./list-images";
 

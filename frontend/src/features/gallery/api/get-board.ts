@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { BoardDTO } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { BoardDTO } from "@/lib/api-types";
 import { boardsKey } from "./list-boards";
 
 export function getBoard(boardId: string, signal?: AbortSignal): Promise<BoardDTO> {

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ImageDTO } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { ImageDTO } from "@/lib/api-types";
 import { imagesKey } from "./list-images";
 
 export function getImage(imageName: string, signal?: AbortSignal): Promise<ImageDTO> {

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ImageCategory, ImageListPage } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { ImageCategory, ImageListPage } from "@/lib/api-types";
 
 export const imagesKey = ["images"] as const;
 export const PAGE_SIZE = 60;

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { clientStateKey, RECALL_PARAMETERS_KEY } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import { clientStateKey, RECALL_PARAMETERS_KEY } from "@/lib/query-keys";
 import type { ImageMetadata } from "./get-image-metadata";
 
 /** Stores an image's generation parameters in the caller's client state ("use these

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { BoardDTO } from "../../../lib/api-types";
-import type { components } from "../../../api/schema.gen";
+import { apiRequest } from "@/lib/api-client";
+import type { BoardDTO } from "@/lib/api-types";
+import type { components } from "@/api/schema.gen";
 import { boardsKey } from "./list-boards";
 
 export type BoardChanges = components["schemas"]["BoardChanges"];

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest, errorMessage } from "../../../lib/api-client";
-import type { ImageDTO } from "../../../lib/api-types";
+import { apiRequest, errorMessage } from "@/lib/api-client";
+import type { ImageDTO } from "@/lib/api-types";
 import { boardsKey } from "./list-boards";
 import { imagesKey } from "./list-images";
 

@@ -2,9 +2,9 @@ import { Button, Checkbox, Group, Modal, Stack, Text, TextInput } from "@mantine
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
 import { useNavigate, useParams } from "react-router";
-import { ErrorAlert } from "../../../components/error-alert";
-import { useSession } from "../../../hooks/use-session";
-import type { BoardDTO } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import { useSession } from "@/hooks/use-session";
+import type { BoardDTO } from "@/lib/api-types";
 import { useCreateBoard } from "../api/create-board";
 import { useDeleteBoard } from "../api/delete-board";
 import { useUpdateBoard } from "../api/update-board";

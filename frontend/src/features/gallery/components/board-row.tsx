@@ -11,11 +11,11 @@ import {
 } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
-import { notifyError } from "../../../components/notify";
-import { useSession } from "../../../hooks/use-session";
-import { resolveAppUrl } from "../../../lib/app-root";
-import type { BoardDTO, BoardVisibility } from "../../../lib/api-types";
-import { plural } from "../../../lib/format";
+import { notifyError } from "@/components/notify";
+import { useSession } from "@/hooks/use-session";
+import { resolveAppUrl } from "@/lib/app-root";
+import type { BoardDTO, BoardVisibility } from "@/lib/api-types";
+import { plural } from "@/lib/format";
 import { useUpdateBoard, type BoardChanges } from "../api/update-board";
 import { useBoardPath } from "../hooks/gallery-path";
 import { ownerLabel, VISIBILITY_LABELS } from "../utils/boards";

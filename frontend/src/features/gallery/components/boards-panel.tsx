@@ -3,9 +3,9 @@ import { ActionIcon, Group, Loader, Stack, Switch, Text, Title, Tooltip } from "
 import { IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { ErrorAlert } from "../../../components/error-alert";
-import { useSession } from "../../../hooks/use-session";
-import type { BoardDTO } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import { useSession } from "@/hooks/use-session";
+import type { BoardDTO } from "@/lib/api-types";
 import { useImageCount } from "../api/count-images";
 import { useBoardPath } from "../hooks/gallery-path";
 import { groupBoards, othersHeading, UNCATEGORIZED } from "../utils/boards";

@@ -1,7 +1,7 @@
 import { Button, Group, Modal, NativeSelect, Stack, Text } from "@mantine/core";
 import { useState } from "react";
-import { useSession } from "../../../hooks/use-session";
-import type { BoardDTO, ImageDTO } from "../../../lib/api-types";
+import { useSession } from "@/hooks/use-session";
+import type { BoardDTO, ImageDTO } from "@/lib/api-types";
 import { useImageActions } from "../hooks/use-image-actions";
 import { UNCATEGORIZED } from "../utils/boards";
 import { moveTargets } from "../utils/permissions";

@@ -1,9 +1,9 @@
 import { ActionIcon, Menu } from "@mantine/core";
 import { IconArrowsMove, IconDots, IconStar, IconStarFilled, IconStarOff, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
-import { useSession } from "../../../hooks/use-session";
-import { resolveAppUrl } from "../../../lib/app-root";
-import type { BoardDTO, ImageDTO } from "../../../lib/api-types";
+import { useSession } from "@/hooks/use-session";
+import { resolveAppUrl } from "@/lib/app-root";
+import type { BoardDTO, ImageDTO } from "@/lib/api-types";
 import { useImageActions } from "../hooks/use-image-actions";
 import { canChangeImage, moveTargets } from "../utils/permissions";
 import classes from "./gallery.module.css";

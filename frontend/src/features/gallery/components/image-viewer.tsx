@@ -27,12 +27,12 @@ import {
   IconWand,
 } from "@tabler/icons-react";
 import { useState } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifyError, notifySuccess } from "../../../components/notify";
-import { useSession } from "../../../hooks/use-session";
-import { resolveAppUrl } from "../../../lib/app-root";
-import type { BoardDTO, ImageDTO } from "../../../lib/api-types";
-import { formatDateTime } from "../../../lib/format";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifyError, notifySuccess } from "@/components/notify";
+import { useSession } from "@/hooks/use-session";
+import { resolveAppUrl } from "@/lib/app-root";
+import type { BoardDTO, ImageDTO } from "@/lib/api-types";
+import { formatDateTime } from "@/lib/format";
 import { useImage } from "../api/get-image";
 import { useImageMetadata } from "../api/get-image-metadata";
 import { useSaveRecallParameters } from "../api/save-recall-parameters";

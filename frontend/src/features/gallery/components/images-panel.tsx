@@ -2,11 +2,11 @@ import { Button, Center, FileButton, Group, Loader, SegmentedControl, Stack, Tex
 import { notifications } from "@mantine/notifications";
 import { IconPhotoOff, IconUpload } from "@tabler/icons-react";
 import { useState, type DragEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { useLoadMoreOnScroll } from "../../../hooks/use-load-more-on-scroll";
-import { useSession } from "../../../hooks/use-session";
-import type { BoardDTO, ImageCategory, ImageDTO } from "../../../lib/api-types";
-import { plural } from "../../../lib/format";
+import { ErrorAlert } from "@/components/error-alert";
+import { useLoadMoreOnScroll } from "@/hooks/use-load-more-on-scroll";
+import { useSession } from "@/hooks/use-session";
+import type { BoardDTO, ImageCategory, ImageDTO } from "@/lib/api-types";
+import { plural } from "@/lib/format";
 import type { useImages } from "../api/list-images";
 import { UPLOAD_TYPES, useUploadImages } from "../api/upload-images";
 import { ownerLabel, UNCATEGORIZED } from "../utils/boards";

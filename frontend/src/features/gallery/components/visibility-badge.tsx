@@ -1,6 +1,6 @@
 import { Badge } from "@mantine/core";
 import { IconLock, IconUsers, IconWorld } from "@tabler/icons-react";
-import type { BoardVisibility } from "../../../lib/api-types";
+import type { BoardVisibility } from "@/lib/api-types";
 import { VISIBILITY_LABELS } from "../utils/boards";
 
 const ICONS = { private: IconLock, shared: IconUsers, public: IconWorld } as const;

@@ -1,5 +1,5 @@
-import { notifyError, notifySuccess } from "../../../components/notify";
-import type { ImageDTO } from "../../../lib/api-types";
+import { notifyError, notifySuccess } from "@/components/notify";
+import type { ImageDTO } from "@/lib/api-types";
 import { useDeleteImage } from "../api/delete-image";
 import { useMoveImage } from "../api/move-image";
 import { useStarImage } from "../api/star-image";

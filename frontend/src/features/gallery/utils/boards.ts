@@ -1,5 +1,5 @@
-import type { BoardDTO, BoardVisibility } from "../../../lib/api-types";
-import type { Session } from "../../../lib/session";
+import type { BoardDTO, BoardVisibility } from "@/lib/api-types";
+import type { Session } from "@/lib/session";
 
 export const UNCATEGORIZED = "none";
 

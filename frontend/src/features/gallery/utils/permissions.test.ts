@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeBoard, makeImage, makeUser } from "../../../testing/fixtures";
+import { makeBoard, makeImage, makeUser } from "@/testing/fixtures";
 import { canChangeImage, canContributeToBoard, canManageBoard, canTakeOffBoard, moveTargets } from "./permissions";
 
 const owner = { user: makeUser({ user_id: "owner" }) };

@@ -8,8 +8,8 @@
  * - put an image on a board: admin or the image's owner, on a board they may contribute to
  * - take an image off a board: admin, the board's owner, or the image's owner on a public board
  */
-import type { BoardDTO, ImageDTO } from "../../../lib/api-types";
-import type { Session } from "../../../lib/session";
+import type { BoardDTO, ImageDTO } from "@/lib/api-types";
+import type { Session } from "@/lib/session";
 
 type Actor = Pick<Session, "user">;
 

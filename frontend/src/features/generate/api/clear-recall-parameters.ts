@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { clientStateKey, RECALL_PARAMETERS_KEY } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import { clientStateKey, RECALL_PARAMETERS_KEY } from "@/lib/query-keys";
 
 /** Forgets recalled parameters once the panel has applied them, so they apply only once. */
 export function clearRecallParameters(): Promise<unknown> {

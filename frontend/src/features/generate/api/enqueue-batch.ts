@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { components } from "../../../api/schema.gen";
-import { QUEUE_ID } from "../../../lib/socket";
+import { apiRequest } from "@/lib/api-client";
+import type { components } from "@/api/schema.gen";
+import { QUEUE_ID } from "@/lib/socket";
 import type { EnqueueBatchBody } from "../utils/graph";
 
 type EnqueueBatchResult = components["schemas"]["EnqueueBatchResult"];

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { clientStateKey, RECALL_PARAMETERS_KEY } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import { clientStateKey, RECALL_PARAMETERS_KEY } from "@/lib/query-keys";
 
 /** The parameters "use these parameters" stored (a JSON string), or null when there are none. */
 export function getRecallParameters(signal?: AbortSignal): Promise<string | null> {

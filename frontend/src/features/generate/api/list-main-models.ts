@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ModelConfig } from "../../../lib/api-types";
-import { modelsKey } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import type { ModelConfig } from "@/lib/api-types";
+import { modelsKey } from "@/lib/query-keys";
 
 /** Installed main models (what `sd_text_to_image` can use), by name. */
 export function listMainModels(signal?: AbortSignal): Promise<ModelConfig[]> {

@@ -1,7 +1,7 @@
 import { Alert, Box, Group, Loader, Progress, Stack, Text } from "@mantine/core";
 import { IconAlertCircle, IconPhoto } from "@tabler/icons-react";
 import { Link } from "react-router";
-import { resolveAppUrl } from "../../../lib/app-root";
+import { resolveAppUrl } from "@/lib/app-root";
 import type { GenerationState } from "../events";
 import classes from "./generate.module.css";
 

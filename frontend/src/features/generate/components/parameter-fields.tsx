@@ -1,7 +1,7 @@
 import { ActionIcon, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Tooltip } from "@mantine/core";
 import { IconArrowsExchange, IconDice5 } from "@tabler/icons-react";
-import type { SchedulerName } from "../../../lib/api-types";
-import { SCHEDULER_OPTIONS } from "../../../lib/schedulers";
+import type { SchedulerName } from "@/lib/api-types";
+import { SCHEDULER_OPTIONS } from "@/lib/schedulers";
 import { randomSeeds } from "../utils/seeds";
 import { LIMITS, SEED_MAX, snapSide, type GenerateParams, type ParamErrors } from "../utils/params";
 

@@ -1,5 +1,5 @@
 import { useReducer } from "react";
-import { useSocketEvent } from "../../../hooks/use-socket-event";
+import { useSocketEvent } from "@/hooks/use-socket-event";
 import { generationReducer, INITIAL_GENERATION, type GenerationEvent, type GenerationState } from "../events";
 
 /** The caller's running item and latest image, live from the socket. */

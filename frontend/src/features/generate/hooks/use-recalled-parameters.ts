@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import { notifications } from "@mantine/notifications";
-import type { ModelConfig } from "../../../lib/api-types";
+import type { ModelConfig } from "@/lib/api-types";
 import { useClearRecallParameters } from "../api/clear-recall-parameters";
 import { useRecallParameters } from "../api/get-recall-parameters";
 import { withInstalledModel, type GenerateParams } from "../utils/params";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeModel } from "../../../testing/fixtures";
+import { makeModel } from "@/testing/fixtures";
 import { applyModelDefaults, DEFAULT_PARAMS, paramErrors, restoreParams, snapSide, withInstalledModel } from "./params";
 
 describe("model defaults", () => {

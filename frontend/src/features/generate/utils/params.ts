@@ -1,7 +1,7 @@
 /** The Generate panel's parameters: defaults, limits (the `sd_text_to_image` node's), a main
  * model's default settings, and validation of whatever was stored between visits. */
-import type { ModelConfig, SchedulerName } from "../../../lib/api-types";
-import { isSchedulerName } from "../../../lib/schedulers";
+import type { ModelConfig, SchedulerName } from "@/lib/api-types";
+import { isSchedulerName } from "@/lib/schedulers";
 
 export interface GenerateParams {
   modelKey: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeModel } from "../../../testing/fixtures";
+import { makeModel } from "@/testing/fixtures";
 import { DEFAULT_PARAMS } from "./params";
 import { applyRecall, parseRecallValue } from "./recall";
 

@@ -1,7 +1,7 @@
 /** "Use these parameters": an image's metadata (InvokeAI's names: positive_prompt, seed,
  * model {key, name, base}, …) applied over the current parameters. A recalled seed is fixed. */
-import type { ModelConfig } from "../../../lib/api-types";
-import { isSchedulerName } from "../../../lib/schedulers";
+import type { ModelConfig } from "@/lib/api-types";
+import { isSchedulerName } from "@/lib/schedulers";
 import { LIMITS, SEED_MAX, snapSide, type GenerateParams } from "./params";
 
 export interface RecallOutcome {

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { modelsKey } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import { modelsKey } from "@/lib/query-keys";
 
 /** Unregisters a model; files an install copied into the models folder are deleted with it. */
 export function deleteModel(key: string): Promise<unknown> {

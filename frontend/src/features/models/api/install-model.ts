@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ModelInstallJob } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { ModelInstallJob } from "@/lib/api-types";
 import { installJobsKey } from "./list-install-jobs";
 
 /** Starts an install job from a server path, an http(s) URL or a Hugging Face repo id

@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ModelInstallJob } from "../../../lib/api-types";
-import { modelsKey } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import type { ModelInstallJob } from "@/lib/api-types";
+import { modelsKey } from "@/lib/query-keys";
 import { hasActiveJob } from "../utils/models";
 
 export const installJobsKey = [...modelsKey, "install-jobs"] as const;

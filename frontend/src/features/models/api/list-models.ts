@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ModelConfig } from "../../../lib/api-types";
-import { modelsKey } from "../../../lib/query-keys";
-import type { components } from "../../../api/schema.gen";
+import { apiRequest } from "@/lib/api-client";
+import type { ModelConfig } from "@/lib/api-types";
+import { modelsKey } from "@/lib/query-keys";
+import type { components } from "@/api/schema.gen";
 
 type ModelsList = components["schemas"]["ModelsList"];
 

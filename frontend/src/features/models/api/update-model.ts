@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { ModelConfig, ModelRecordChanges } from "../../../lib/api-types";
-import { modelsKey } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import type { ModelConfig, ModelRecordChanges } from "@/lib/api-types";
+import { modelsKey } from "@/lib/query-keys";
 
 /** Changes a model's name, description or default settings (administrators). */
 export function updateModel(key: string, changes: ModelRecordChanges): Promise<ModelConfig> {

@@ -1,7 +1,7 @@
 import { Button, Code, Group, Modal, Stack, Text } from "@mantine/core";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifySuccess } from "../../../components/notify";
-import type { ModelConfig } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifySuccess } from "@/components/notify";
+import type { ModelConfig } from "@/lib/api-types";
 import { useDeleteModel } from "../api/delete-model";
 
 export function DeleteModelModal({ model, onClose }: { model: ModelConfig; onClose: () => void }) {

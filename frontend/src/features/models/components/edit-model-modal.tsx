@@ -1,9 +1,9 @@
 import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifySuccess } from "../../../components/notify";
-import type { ModelConfig, SchedulerName } from "../../../lib/api-types";
-import { SCHEDULER_OPTIONS } from "../../../lib/schedulers";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifySuccess } from "@/components/notify";
+import type { ModelConfig, SchedulerName } from "@/lib/api-types";
+import { SCHEDULER_OPTIONS } from "@/lib/schedulers";
 import { useUpdateModel } from "../api/update-model";
 import { modelChanges, modelForm, modelFormErrors, type ModelForm } from "../utils/models";
 

@@ -1,8 +1,8 @@
 import { ActionIcon, Badge, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconPencil, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import type { ModelConfig } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import type { ModelConfig } from "@/lib/api-types";
 import { useModels } from "../api/list-models";
 import { useIsModelManagerEnabled } from "../hooks/use-is-model-manager-enabled";
 import { BASE_LABELS, formatBytes, sortModels, TYPE_LABELS } from "../utils/models";

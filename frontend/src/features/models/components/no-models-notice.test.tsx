@@ -1,8 +1,8 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { SessionContext, type Session } from "../../../lib/session";
-import { makeUser, SYSTEM_USER } from "../../../testing/fixtures";
-import { renderRoutes } from "../../../testing/render";
+import { SessionContext, type Session } from "@/lib/session";
+import { makeUser, SYSTEM_USER } from "@/testing/fixtures";
+import { renderRoutes } from "@/testing/render";
 import { NoModelsNotice } from "./no-models-notice";
 
 function renderFor(session: Session) {

@@ -1,8 +1,8 @@
 import { renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { describe, expect, it } from "vitest";
-import { SessionContext, type Session } from "../../../lib/session";
-import { makeUser, SYSTEM_USER } from "../../../testing/fixtures";
+import { SessionContext, type Session } from "@/lib/session";
+import { makeUser, SYSTEM_USER } from "@/testing/fixtures";
 import { useIsModelManagerEnabled } from "./use-is-model-manager-enabled";
 
 function enabledFor(session: Session): boolean {

@@ -1,5 +1,5 @@
-import { useSession } from "../../../hooks/use-session";
-import type { Session } from "../../../lib/session";
+import { useSession } from "@/hooks/use-session";
+import type { Session } from "@/lib/session";
 
 /** Installing, editing and deleting models is for administrators; in single-user mode the one
  * person using the studio is the administrator. Every model-manager control asks this hook. */

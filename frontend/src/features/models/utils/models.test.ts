@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ModelConfig, ModelInstallJob } from "../../../lib/api-types";
-import { makeModel } from "../../../testing/fixtures";
+import type { ModelConfig, ModelInstallJob } from "@/lib/api-types";
+import { makeModel } from "@/testing/fixtures";
 import {
   formatBytes,
   hasActiveJob,

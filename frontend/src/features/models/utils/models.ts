@@ -5,8 +5,8 @@ import type {
   ModelInstallJob,
   ModelRecordChanges,
   SchedulerName,
-} from "../../../lib/api-types";
-import { isSchedulerName } from "../../../lib/schedulers";
+} from "@/lib/api-types";
+import { isSchedulerName } from "@/lib/schedulers";
 
 export type SourceKind = "url" | "path" | "invalid";
 

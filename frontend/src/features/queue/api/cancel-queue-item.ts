@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { SessionQueueItem } from "../../../lib/api-types";
-import { QUEUE_ID } from "../../../lib/socket";
+import { apiRequest } from "@/lib/api-client";
+import type { SessionQueueItem } from "@/lib/api-types";
+import { QUEUE_ID } from "@/lib/socket";
 import { queueKey } from "./list-queue-items";
 
 /** Cancels one item: one's own, or anyone's for administrators (403 otherwise). */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { QUEUE_ID } from "../../../lib/socket";
+import { apiRequest } from "@/lib/api-client";
+import { QUEUE_ID } from "@/lib/socket";
 import { queueKey } from "./list-queue-items";
 
 /** Cancels and deletes the caller's items; an administrator's clear empties the whole queue. */

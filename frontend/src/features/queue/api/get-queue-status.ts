@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { SessionQueueAndProcessorStatus } from "../../../lib/api-types";
-import { QUEUE_ID } from "../../../lib/socket";
+import { apiRequest } from "@/lib/api-client";
+import type { SessionQueueAndProcessorStatus } from "@/lib/api-types";
+import { QUEUE_ID } from "@/lib/socket";
 import { queueKey } from "./list-queue-items";
 
 /** Global counts, the caller's own pending/running counts and whether the processor runs. */

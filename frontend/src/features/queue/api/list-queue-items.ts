@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { SessionQueueItem } from "../../../lib/api-types";
-import { QUEUE_ID } from "../../../lib/socket";
+import { apiRequest } from "@/lib/api-client";
+import type { SessionQueueItem } from "@/lib/api-types";
+import { QUEUE_ID } from "@/lib/socket";
 
 export const queueKey = ["queue"] as const;
 

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import { QUEUE_ID } from "../../../lib/socket";
+import { apiRequest } from "@/lib/api-client";
+import { QUEUE_ID } from "@/lib/socket";
 import { queueKey } from "./list-queue-items";
 
 /** Administrators: the worker takes pending items again. */

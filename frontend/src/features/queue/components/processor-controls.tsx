@@ -1,6 +1,6 @@
 import { Button } from "@mantine/core";
 import { IconPlayerPause, IconPlayerPlay } from "@tabler/icons-react";
-import { notifyError } from "../../../components/notify";
+import { notifyError } from "@/components/notify";
 import { useQueueStatus } from "../api/get-queue-status";
 import { usePauseProcessor } from "../api/pause-processor";
 import { useResumeProcessor } from "../api/resume-processor";

@@ -1,5 +1,5 @@
 import { Badge, Group, Text } from "@mantine/core";
-import { useSession } from "../../../hooks/use-session";
+import { useSession } from "@/hooks/use-session";
 import { useQueueStatus } from "../api/get-queue-status";
 import { queueCountsText } from "../utils/queue-items";
 

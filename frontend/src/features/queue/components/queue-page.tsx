@@ -1,10 +1,10 @@
 import { ActionIcon, Badge, Button, Group, Loader, Modal, Paper, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from "@mantine/core";
 import { IconTrash, IconX } from "@tabler/icons-react";
 import { useState } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifyError, notifySuccess } from "../../../components/notify";
-import { useSession } from "../../../hooks/use-session";
-import { formatDateTime, plural } from "../../../lib/format";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifyError, notifySuccess } from "@/components/notify";
+import { useSession } from "@/hooks/use-session";
+import { formatDateTime, plural } from "@/lib/format";
 import { useCancelQueueItem } from "../api/cancel-queue-item";
 import { useClearQueue } from "../api/clear-queue";
 import { useQueueItems } from "../api/list-queue-items";

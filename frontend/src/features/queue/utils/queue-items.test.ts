@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SessionQueueItem } from "../../../lib/api-types";
-import { makeUser } from "../../../testing/fixtures";
+import type { SessionQueueItem } from "@/lib/api-types";
+import { makeUser } from "@/testing/fixtures";
 import { describeQueueItem, hasClearableItems, queueCountsText, sortQueueItems } from "./queue-items";
 
 const me = { user: makeUser({ user_id: "alice" }) };

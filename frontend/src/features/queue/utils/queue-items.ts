@@ -1,8 +1,8 @@
 /** How the queue panel shows an item. Other users' items reach non-administrators redacted
  * (SPEC §7: user_id "redacted", empty session), so they show as "another user" with no prompt;
  * owners and administrators get the full item. */
-import type { SessionQueueItem } from "../../../lib/api-types";
-import type { Session } from "../../../lib/session";
+import type { SessionQueueItem } from "@/lib/api-types";
+import type { Session } from "@/lib/session";
 
 export const REDACTED = "redacted";
 const PROMPT_CHARS = 140;

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
+import { apiRequest } from "@/lib/api-client";
 import { usersKey } from "./list-users";
 
 /** Keeps the user's boards and images unless `reassignTo` names who receives them. */

@@ -1,4 +1,4 @@
-import { apiRequest } from "../../../lib/api-client";
+import { apiRequest } from "@/lib/api-client";
 
 /** A server-generated password (16 characters with upper, lower and digit). */
 export async function generatePassword(): Promise<string> {

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { UserDTO } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { UserDTO } from "@/lib/api-types";
 import { toPage, type Page } from "../utils/paging";
 
 export const usersKey = ["users"] as const;

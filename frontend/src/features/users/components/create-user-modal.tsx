@@ -1,10 +1,10 @@
 import { Button, Group, Modal, Stack, Switch, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { PasswordField } from "../../../components/password-field";
-import { useSession } from "../../../hooks/use-session";
-import { passwordPolicyError } from "../../../lib/passwords";
+import { ErrorAlert } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
+import { useSession } from "@/hooks/use-session";
+import { passwordPolicyError } from "@/lib/passwords";
 import { useCreateUser } from "../api/create-user";
 import { generatePassword } from "../api/generate-password";
 

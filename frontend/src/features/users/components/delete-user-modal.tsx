@@ -1,8 +1,8 @@
 import { Button, Group, Modal, Select, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import type { UserDTO } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import type { UserDTO } from "@/lib/api-types";
 import { useDeleteUser } from "../api/delete-user";
 import { useAllUsers } from "../api/list-users";
 

@@ -1,11 +1,11 @@
 import { Button, Group, Modal, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { PasswordField } from "../../../components/password-field";
-import { useSession } from "../../../hooks/use-session";
-import type { UserDTO } from "../../../lib/api-types";
-import { passwordPolicyError } from "../../../lib/passwords";
+import { ErrorAlert } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
+import { useSession } from "@/hooks/use-session";
+import type { UserDTO } from "@/lib/api-types";
+import { passwordPolicyError } from "@/lib/passwords";
 import { generatePassword } from "../api/generate-password";
 import { useUpdateUser } from "../api/update-user";
 import { userChanges } from "../utils/user-changes";

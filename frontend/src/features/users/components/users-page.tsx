@@ -1,10 +1,10 @@
 import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { useSession } from "../../../hooks/use-session";
-import type { UserDTO } from "../../../lib/api-types";
-import { formatDateTime } from "../../../lib/format";
+import { ErrorAlert } from "@/components/error-alert";
+import { useSession } from "@/hooks/use-session";
+import type { UserDTO } from "@/lib/api-types";
+import { formatDateTime } from "@/lib/format";
 import { useUsersPage } from "../api/list-users";
 import { CreateUserModal } from "./create-user-modal";
 import { DeleteUserModal } from "./delete-user-modal";

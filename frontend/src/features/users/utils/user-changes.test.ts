@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeUser } from "../../../testing/fixtures";
+import { makeUser } from "@/testing/fixtures";
 import { userChanges } from "./user-changes";
 
 const user = makeUser({ display_name: "Ann", is_admin: false, is_active: true });

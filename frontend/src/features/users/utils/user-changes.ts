@@ -1,4 +1,4 @@
-import type { UserDTO } from "../../../lib/api-types";
+import type { UserDTO } from "@/lib/api-types";
 import type { UserUpdate } from "../api/update-user";
 
 export interface UserForm {
