@@ -34,6 +34,7 @@ from gesso.auth.actor import SYSTEM_ACTOR  # noqa: E402
 from gesso.boards.store import Board, insert_board  # noqa: E402
 from gesso.config import Settings  # noqa: E402
 from gesso.images import store as image_store  # noqa: E402
+from gesso.images.service import UploadOptions  # noqa: E402
 from gesso.images.store import ImageRecord  # noqa: E402
 from gesso.services import Services  # noqa: E402
 
@@ -141,7 +142,7 @@ def upload_throughput(services: Services, count: int) -> float:
         payloads.append(buffer.getvalue())
     started = time.perf_counter()
     for data in payloads:
-        services.images.upload(SYSTEM_ACTOR, data, image_category="general", is_intermediate=False)
+        services.images.upload(SYSTEM_ACTOR, data, UploadOptions(image_category="general"))
     return count / (time.perf_counter() - started)
 
 

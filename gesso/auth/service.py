@@ -211,6 +211,15 @@ class AuthService:
         with self._db.write() as conn:
             return store.revoke_user_sessions(conn, actor.user_id)
 
+    def after_password_change(
+        self, user: UserRecord, changed_by: Actor, authentication: Authentication | None
+    ) -> IssuedToken | None:
+        """Every session of `user` is revoked except, when users change their own password, the
+        one making the change, which gets a replacement token (older tokens died with the epoch)."""
+        own = authentication is not None and user.user_id == changed_by.user_id
+        self.revoke_other_sessions(user.user_id, keep_session_id=changed_by.session_id if own else None)
+        return self.refreshed_token(authentication, user) if own and authentication is not None else None
+
     def revoke_other_sessions(self, user_id: str, keep_session_id: str | None) -> int:
         with self._db.write() as conn:
             return store.revoke_user_sessions(conn, user_id, except_session_id=keep_session_id)

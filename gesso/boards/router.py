@@ -4,14 +4,14 @@ A board's image names are listed by `images/board_images_router.py`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from gesso.api.deps import Boards
 from gesso.auth.deps import CurrentUser
+from gesso.boards.deps import Listing
 from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult
-from gesso.errors import InvalidInput
 from gesso.pagination import OffsetPaginatedResults
 
 router = APIRouter(prefix="/v1/boards", tags=["boards"])
@@ -26,32 +26,15 @@ def create_board(
 
 @router.get("/", response_model=OffsetPaginatedResults[BoardDTO] | list[BoardDTO], name="list_boards")
 def list_boards(
-    actor: CurrentUser,
-    boards: Boards,
-    order_by: Literal["created_at", "board_name"] = "created_at",
-    direction: Literal["ASC", "DESC"] = "DESC",
-    all: bool | None = None,
-    offset: Annotated[int | None, Query(ge=0, le=2**31)] = None,
-    limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-    include_archived: bool = False,
+    actor: CurrentUser, boards: Boards, listing: Listing
 ) -> OffsetPaginatedResults[BoardDTO] | list[BoardDTO]:
-    if all:
-        summaries, _ = boards.list_boards(
-            actor, include_archived=include_archived, order_by=order_by, direction=direction
-        )
-        return [BoardDTO.from_summary(s) for s in summaries]
-    if offset is None or limit is None:
-        raise InvalidInput("Invalid request: Must provide either 'all' or both 'offset' and 'limit'")
-    summaries, total = boards.list_boards(
-        actor,
-        include_archived=include_archived,
-        order_by=order_by,
-        direction=direction,
-        offset=offset,
-        limit=limit,
-    )
+    summaries, total = boards.list_boards(actor, listing)
     items = [BoardDTO.from_summary(s) for s in summaries]
-    return OffsetPaginatedResults[BoardDTO](limit=limit, offset=offset, total=total, items=items)
+    if listing.everything:
+        return items
+    return OffsetPaginatedResults[BoardDTO](
+        limit=listing.limit or 0, offset=listing.offset or 0, total=total, items=items
+    )
 
 
 @router.get("/{board_id}", response_model=BoardDTO, name="get_board")

@@ -35,6 +35,18 @@ MAX_BOARD_NAME_LENGTH = 300
 
 
 @dataclass(frozen=True)
+class BoardListing:
+    """A board list request: every visible board (`everything`), or the page at offset/limit."""
+
+    order_by: str = "created_at"
+    direction: str = "DESC"
+    everything: bool = False
+    offset: int | None = None
+    limit: int | None = None
+    include_archived: bool = False
+
+
+@dataclass(frozen=True)
 class DeletedBoard:
     board_id: str
     deleted_board_images: list[str]
@@ -62,25 +74,19 @@ class BoardService:
             store.insert_board(conn, board)
             return self._summaries(conn, [board])[0]
 
-    def list_boards(
-        self,
-        actor: Actor,
-        *,
-        include_archived: bool,
-        order_by: str,
-        direction: str,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> tuple[list[BoardSummary], int]:
+    def list_boards(self, actor: Actor, listing: BoardListing) -> tuple[list[BoardSummary], int]:
+        """The boards the actor may see, in the order asked: all of them, or one page."""
+        if not listing.everything and (listing.offset is None or listing.limit is None):
+            raise InvalidInput("Invalid request: Must provide either 'all' or both 'offset' and 'limit'")
         with self._db.read() as conn:
             found, total = store.list_boards(
                 conn,
                 visible_boards(actor),
-                include_archived=include_archived,
-                order_by=order_by,
-                direction=direction,
-                offset=offset,
-                limit=limit,
+                include_archived=listing.include_archived,
+                order_by=listing.order_by,
+                direction=listing.direction,
+                offset=0 if listing.everything else listing.offset or 0,
+                limit=None if listing.everything else listing.limit,
             )
             return self._summaries(conn, found), total
 

@@ -62,16 +62,36 @@ class BaseNode(BaseModel):
         """Run the node; long nodes call `ctx.progress(...)`, which also honours cancellation."""
 
 
+@dataclass(frozen=True)
+class NodeDescription:
+    """What `/api/v1/nodes` tells about a node type: its input schema without the meta fields."""
+
+    type: str
+    title: str
+    description: str | None
+    output_type: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+
+
 class NodeRegistry:
     def __init__(self) -> None:
         self._types: dict[str, type[BaseNode]] = {}
+        self._descriptions: list[NodeDescription] | None = None
 
     def register(self, node_class: type[BaseNode]) -> type[BaseNode]:
         name = node_class.node_type
         if name in self._types:
             raise ValueError(f"node type {name!r} registered twice")
         self._types[name] = node_class
+        self._descriptions = None
         return node_class
+
+    def describe(self) -> list[NodeDescription]:
+        """Every node type, sorted by name (built once: the schemas never change at run time)."""
+        if self._descriptions is None:
+            self._descriptions = [_describe(node_class) for node_class in self]
+        return self._descriptions
 
     def get(self, node_type: str) -> type[BaseNode] | None:
         return self._types.get(node_type)
@@ -89,3 +109,19 @@ def input_fields(node_class: type[BaseNode]) -> dict[str, Any]:
 
 def output_fields(node_class: type[BaseNode]) -> dict[str, Any]:
     return dict(node_class.output_class.model_fields)
+
+
+def _describe(node_class: type[BaseNode]) -> NodeDescription:
+    schema = node_class.model_json_schema()
+    schema["properties"] = {
+        k: v for k, v in schema.get("properties", {}).items() if k not in NODE_META_FIELDS
+    }
+    schema["required"] = [r for r in schema.get("required", []) if r not in NODE_META_FIELDS]
+    return NodeDescription(
+        type=node_class.node_type,
+        title=node_class.__name__,
+        description=(node_class.__doc__ or "").strip() or None,
+        output_type=node_class.output_class.output_type,
+        input_schema=schema,
+        output_schema=node_class.output_class.model_json_schema(),
+    )

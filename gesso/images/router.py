@@ -5,86 +5,36 @@ The file routes (`full`, `thumbnail`) live in `media_router`, which also accepts
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import FileResponse
 
-from gesso.api.deps import AppConfig, Images
+from gesso.api.deps import Images
 from gesso.api.security_headers import CSP, IMAGE_CSP
 from gesso.auth.deps import CurrentUser, MediaUser
-from gesso.errors import PayloadTooLarge
+from gesso.images.deps import ImageFilters, Upload, UploadBody
 from gesso.images.schemas import (
     DeleteImagesResult,
-    ImageCategory,
     ImageDTO,
     ImageNamesBody,
     ImageNamesResult,
     ImageRecordChanges,
     ImageUrlsDTO,
-    ResourceOrigin,
-    SortDirection,
     StarredImagesResult,
     UnstarredImagesResult,
 )
-from gesso.images.store import ImageQuery
 from gesso.pagination import OffsetPaginatedResults
 
 router = APIRouter(prefix="/v1/images", tags=["images"])
 media_router = APIRouter(prefix="/v1/images", tags=["images"])
 
-Categories = Annotated[list[ImageCategory] | None, Query()]
-
-
-def _query(
-    board_id: str | None,
-    categories: list[ImageCategory] | None,
-    is_intermediate: bool | None,
-    image_origin: ResourceOrigin | None,
-    search_term: str | None,
-    order_dir: Literal["ASC", "DESC"],
-    starred_first: bool,
-) -> ImageQuery:
-    return ImageQuery(
-        board_id=board_id,
-        categories=categories,
-        is_intermediate=is_intermediate,
-        image_origin=image_origin,
-        search_term=search_term or None,
-        order_dir=order_dir,
-        starred_first=starred_first,
-    )
-
 
 @router.post("/upload", response_model=ImageDTO, status_code=201)
 def upload_image(
-    actor: CurrentUser,
-    images: Images,
-    settings: AppConfig,
-    response: Response,
-    file: Annotated[UploadFile, File()],
-    image_category: ImageCategory = "user",
-    is_intermediate: bool = False,
-    board_id: str | None = None,
-    session_id: Annotated[str | None, Query(max_length=64)] = None,
-    crop_visible: bool = False,
-    metadata: Annotated[str | None, Form()] = None,
+    actor: CurrentUser, images: Images, data: UploadBody, options: Upload, response: Response
 ) -> ImageDTO:
-    limit = settings.max_upload_size_mb * 1024 * 1024
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"Upload is larger than {settings.max_upload_size_mb} MB")
-    record = images.upload(
-        actor,
-        data,
-        image_category=image_category,
-        is_intermediate=is_intermediate,
-        board_id=board_id,
-        crop_visible=crop_visible,
-        metadata=metadata,
-        session_id=session_id,
-    )
-    dto = ImageDTO.from_record(record)
+    dto = ImageDTO.from_record(images.upload(actor, data, options))
     response.headers["Location"] = dto.image_url
     return dto
 
@@ -93,36 +43,18 @@ def upload_image(
 def list_image_dtos(
     actor: CurrentUser,
     images: Images,
-    board_id: str | None = None,
-    categories: Categories = None,
-    is_intermediate: bool | None = None,
-    image_origin: ResourceOrigin | None = None,
-    search_term: Annotated[str | None, Query(max_length=500)] = None,
-    order_dir: SortDirection = "DESC",
-    starred_first: bool = True,
+    filters: ImageFilters,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
 ) -> OffsetPaginatedResults[ImageDTO]:
-    query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)
-    records, total = images.list_images(actor, query, offset, limit)
+    records, total = images.list_images(actor, filters, offset, limit)
     items = [ImageDTO.from_record(r) for r in records]
     return OffsetPaginatedResults[ImageDTO](limit=limit, offset=offset, total=total, items=items)
 
 
 @router.get("/names", response_model=ImageNamesResult)
-def get_image_names(
-    actor: CurrentUser,
-    images: Images,
-    board_id: str | None = None,
-    categories: Categories = None,
-    is_intermediate: bool | None = None,
-    image_origin: ResourceOrigin | None = None,
-    search_term: Annotated[str | None, Query(max_length=500)] = None,
-    order_dir: SortDirection = "DESC",
-    starred_first: bool = True,
-) -> ImageNamesResult:
-    query = _query(board_id, categories, is_intermediate, image_origin, search_term, order_dir, starred_first)
-    names, starred_count = images.image_names(actor, query)
+def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> ImageNamesResult:
+    names, starred_count = images.image_names(actor, filters)
     return ImageNamesResult(image_names=names, starred_count=starred_count, total_count=len(names))
 
 

@@ -63,6 +63,16 @@ class ChangedImages:
     affected_boards: list[str]
 
 
+@dataclass(frozen=True)
+class UploadOptions:
+    image_category: str = "user"
+    is_intermediate: bool = False
+    board_id: str | None = None
+    session_id: str | None = None
+    crop_visible: bool = False
+    metadata: str | None = None
+
+
 def board_key(board_id: str | None) -> str:
     return board_id or UNCATEGORIZED
 
@@ -143,25 +153,14 @@ class ImageService:
 
     # -- creating --------------------------------------------------------------------------
 
-    def upload(
-        self,
-        actor: Actor,
-        data: bytes,
-        *,
-        image_category: str,
-        is_intermediate: bool,
-        board_id: str | None = None,
-        crop_visible: bool = False,
-        metadata: str | None = None,
-        session_id: str | None = None,
-    ) -> ImageRecord:
+    def upload(self, actor: Actor, data: bytes, options: UploadOptions) -> ImageRecord:
         """Decode and store an uploaded image, owned by the caller, optionally onto a board."""
-        if board_id:
-            self.require_contributable_board(actor, board_id)
+        if options.board_id:
+            self.require_contributable_board(actor, options.board_id)
         decoded = decode_upload(data)
-        image = crop_to_visible(decoded.image) if crop_visible else decoded.image
+        image = crop_to_visible(decoded.image) if options.crop_visible else decoded.image
         chunks = dict(decoded.text_chunks)
-        parsed = parse_metadata(metadata)
+        parsed = parse_metadata(options.metadata)
         if parsed is not None:
             chunks[METADATA_CHUNK] = json.dumps(parsed)
         return self.store_new(
@@ -169,10 +168,10 @@ class ImageService:
             image,
             chunks,
             origin="external",
-            image_category=image_category,
-            is_intermediate=is_intermediate,
-            board_id=board_id or None,
-            session_id=session_id,
+            image_category=options.image_category,
+            is_intermediate=options.is_intermediate,
+            board_id=options.board_id or None,
+            session_id=options.session_id,
             node_id=None,
         )
 

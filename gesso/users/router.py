@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, Request, Response
 from gesso.api.deps import Auth, Users
 from gesso.auth.deps import AdminUser, current_authentication, set_refreshed_token
 from gesso.users.schemas import AdminUserCreateRequest, AdminUserUpdateRequest, UserDTO
-from gesso.users.service import UserUpdate
 
 router = APIRouter(prefix="/v1/auth", tags=["users"])
 
@@ -39,19 +38,11 @@ def get_user(user_id: str, admin: AdminUser, users: Users) -> UserDTO:
 def update_user(
     user_id: str, body: AdminUserUpdateRequest, admin: AdminUser, request: Request, users: Users, auth: Auth
 ) -> UserDTO:
-    changes = UserUpdate(
-        display_name=body.display_name,
-        password=body.password,
-        is_admin=body.is_admin,
-        is_active=body.is_active,
-    )
-    result = users.update_user(user_id, changes)
-    authentication = current_authentication(request)
+    result = users.update_user(user_id, body.to_update())
     if result.password_changed:
-        own = authentication is not None and user_id == admin.user_id
-        auth.revoke_other_sessions(user_id, keep_session_id=admin.session_id if own else None)
-        if own and authentication is not None:
-            set_refreshed_token(request, auth.refreshed_token(authentication, result.user).token)
+        replacement = auth.after_password_change(result.user, admin, current_authentication(request))
+        if replacement is not None:
+            set_refreshed_token(request, replacement.token)
     return UserDTO.from_record(result.user)
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from gesso.users.emails import MAX_EMAIL_LENGTH
 from gesso.users.passwords import MAX_PASSWORD_LENGTH
-from gesso.users.service import MAX_DISPLAY_NAME_LENGTH
+from gesso.users.service import MAX_DISPLAY_NAME_LENGTH, UserUpdate
 from gesso.users.store import UserRecord
 
 
@@ -50,3 +50,11 @@ class AdminUserUpdateRequest(BaseModel):
     password: str | None = Field(default=None, max_length=MAX_PASSWORD_LENGTH)
     is_admin: bool | None = None
     is_active: bool | None = None
+
+    def to_update(self) -> UserUpdate:
+        return UserUpdate(
+            display_name=self.display_name,
+            password=self.password,
+            is_admin=self.is_admin,
+            is_active=self.is_active,
+        )

@@ -6,8 +6,8 @@ domains listed for it, nothing else; the foundation (`config`, `errors`, `logs`,
 functions the nodes share: `engine/generation.py`, `patches.py`, `diffusion.py`) is its own row
 because it sits above `models` while the engine core sits below it: the model loader implements
 the engine's `NodeModels` interface, and generation nodes use the loader and scheduler names.
-Routers are the HTTP edge of their domain and may also import the request dependencies
-(`api.deps`, `auth.deps`). The composition roots (`app`, `services`, `api`, `cli`) may import
+Routers and request dependencies (`<domain>/deps.py`) are the HTTP edge of their domain and may
+also import `api.deps` and `auth.deps`. The composition roots (`app`, `services`, `api`, `cli`) may import
 anything; nothing but routers and the CLI imports them.
 """
 
@@ -75,8 +75,10 @@ def imported_modules(source: str) -> list[str]:
     return [name for name in found if name == "gesso" or name.startswith("gesso.")]
 
 
-def is_router(module: str) -> bool:
-    return module.rsplit(".", 1)[-1].endswith("router")
+def is_http_edge(module: str) -> bool:
+    """Routers and request dependencies (`<domain>/deps.py`)."""
+    name = module.rsplit(".", 1)[-1]
+    return name.endswith("router") or name == "deps"
 
 
 def forbidden_imports(module: str, source: str) -> list[str]:
@@ -92,7 +94,7 @@ def forbidden_imports(module: str, source: str) -> list[str]:
         target_domain = domain_of(target)
         if target_domain in (source_domain, *FOUNDATION) or target_domain in allowed:
             continue
-        if is_router(module) and ".".join(target.split(".")[1:3]) in ROUTER_DEPENDENCIES:
+        if is_http_edge(module) and ".".join(target.split(".")[1:3]) in ROUTER_DEPENDENCIES:
             continue
         problems.append(f"{module} imports {target} ({source_domain} → {target_domain} is not allowed)")
     return problems

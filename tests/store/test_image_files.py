@@ -14,6 +14,7 @@ from gesso.boards.access import BoardNotFound
 from gesso.cli.main import main
 from gesso.config import Settings
 from gesso.images.files import InvalidImageName, check_image_name, new_image_name
+from gesso.images.service import UploadOptions
 from gesso.services import Services
 
 
@@ -69,8 +70,8 @@ def test_failed_record_write_leaves_no_file(services: Services, root: Path) -> N
 def test_db_check_finds_and_cleans_orphans(
     services: Services, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    kept = services.images.upload(SYSTEM_ACTOR, png_bytes(), image_category="general", is_intermediate=False)
-    lost = services.images.upload(SYSTEM_ACTOR, png_bytes(), image_category="general", is_intermediate=False)
+    kept = services.images.upload(SYSTEM_ACTOR, png_bytes(), UploadOptions(image_category="general"))
+    lost = services.images.upload(SYSTEM_ACTOR, png_bytes(), UploadOptions(image_category="general"))
     (root / "outputs" / "images" / lost.image_name).unlink()  # a file deleted by hand
     orphan = new_image_name()  # a crash after the file write, before the record
     services.images.files.write(orphan, Image.new("RGB", (4, 4)), None)

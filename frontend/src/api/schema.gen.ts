@@ -3163,6 +3163,8 @@ export interface operations {
     list_image_dtos: {
         parameters: {
             query?: {
+                offset?: number;
+                limit?: number;
                 board_id?: string | null;
                 categories?: ("general" | "mask" | "control" | "user" | "other")[] | null;
                 is_intermediate?: boolean | null;
@@ -3170,8 +3172,6 @@ export interface operations {
                 search_term?: string | null;
                 order_dir?: string;
                 starred_first?: boolean;
-                offset?: number;
-                limit?: number;
             };
             header?: never;
             path?: never;
