@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from gesso.users.emails import MAX_EMAIL_LENGTH
+from gesso.users.emails import EmailAddress
 from gesso.users.passwords import MAX_PASSWORD_LENGTH
 from gesso.users.schemas import UserDTO
 from gesso.users.service import MAX_DISPLAY_NAME_LENGTH
@@ -20,7 +20,7 @@ class SetupStatusResponse(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    email: str = Field(max_length=MAX_EMAIL_LENGTH)
+    email: EmailAddress
     password: str = Field(max_length=MAX_PASSWORD_LENGTH)
     remember_me: bool = False
 
@@ -32,7 +32,7 @@ class LoginResponse(BaseModel):
 
 
 class SetupRequest(BaseModel):
-    email: str = Field(max_length=MAX_EMAIL_LENGTH)
+    email: EmailAddress
     display_name: str | None = Field(default=None, max_length=MAX_DISPLAY_NAME_LENGTH)
     password: str = Field(max_length=MAX_PASSWORD_LENGTH)
 

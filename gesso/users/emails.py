@@ -2,13 +2,18 @@
 
 Reserved and special-use domains (`.local`, `.test`, `example.com`) are accepted: a household
 server has no reason to refuse `alice@home.local`, and the system account uses one.
+`EmailAddress` applies the same check while a request body is validated, so a malformed address
+is a 422 naming the field (as InvokeAI's email fields answer), before any rule runs.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from gesso.users.errors import InvalidEmail
 
@@ -36,3 +41,16 @@ def normalize_email(raw: str) -> str:
     except EmailNotValidError as exc:
         raise InvalidEmail(f"Invalid email address: {exc}") from None
     return f"{checked.local_part}@{domain}"
+
+
+def _valid_email(value: str) -> str:
+    try:
+        return normalize_email(value)
+    except InvalidEmail as exc:
+        reason = exc.detail.removeprefix("Invalid email address: ")
+        raise PydanticCustomError(
+            "value_error", "value is not a valid email address: {reason}", {"reason": reason}
+        ) from None
+
+
+EmailAddress = Annotated[str, Field(max_length=MAX_EMAIL_LENGTH), AfterValidator(_valid_email)]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from gesso.users.emails import MAX_EMAIL_LENGTH
+from gesso.users.emails import EmailAddress
 from gesso.users.passwords import MAX_PASSWORD_LENGTH
 from gesso.users.service import MAX_DISPLAY_NAME_LENGTH, UserUpdate
 from gesso.users.store import UserRecord
@@ -39,7 +39,7 @@ class UserDTO(BaseModel):
 
 
 class AdminUserCreateRequest(BaseModel):
-    email: str = Field(max_length=MAX_EMAIL_LENGTH)
+    email: EmailAddress
     display_name: str | None = Field(default=None, max_length=MAX_DISPLAY_NAME_LENGTH)
     password: str = Field(max_length=MAX_PASSWORD_LENGTH)
     is_admin: bool = False

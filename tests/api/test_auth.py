@@ -40,13 +40,6 @@ def test_anonymous_setup_creates_admin_once(mu_client: TestClient) -> None:
     assert again.json() == {"detail": "Administrator account already configured"}
 
 
-def test_anonymous_setup_with_bad_email_is_422_or_400(mu_client: TestClient) -> None:
-    response = mu_client.post("/api/v1/auth/setup", json={"email": "not-an-email", "password": "pw"})
-    assert response.status_code in (400, 422)
-    assert "email" in response.text.lower()
-    assert mu_client.get("/api/v1/auth/status").json()["setup_required"] is True
-
-
 def test_strict_setup_refuses_weak_password(make_client: AppFactory) -> None:
     client = make_client(multiuser=True, strict_password_checking=True)
     response = client.post("/api/v1/auth/setup", json={"email": ADMIN_EMAIL, "password": "weak"})
