@@ -28,6 +28,7 @@ from gesso.auth.schemas import (
 )
 from gesso.auth.service import MultiuserDisabled
 from gesso.config import Settings
+from gesso.responses import json_response
 from gesso.users.passwords import generate_password
 from gesso.users.schemas import UserDTO
 from gesso.users.service import UserService
@@ -91,14 +92,14 @@ def login(
 
 # Declared first: the most frequent authenticated call, and routes match in order.
 @router.get("/me", response_model=UserDTO)
-async def get_current_user_info(actor: CurrentUser, request: Request) -> UserDTO:
+async def get_current_user_info(actor: CurrentUser, request: Request) -> Response:
     # Multi-user: the row was just read (and checked) by authentication; reuse it.
     authentication = current_authentication(request)
     if authentication is not None:
-        return UserDTO.from_record(authentication.user)
+        return json_response(UserDTO, UserDTO.from_record(authentication.user))
     users: UserService = request.app.state.services.users
     record = await run_in_threadpool(users.get_user, actor.user_id)
-    return UserDTO.from_record(record, is_admin=actor.is_admin)
+    return json_response(UserDTO, UserDTO.from_record(record, is_admin=actor.is_admin))
 
 
 @router.post("/logout", response_model=SuccessResponse)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from gesso.api.deps import Boards
 from gesso.auth.deps import CurrentUser
 from gesso.boards.deps import Listing
 from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult
 from gesso.pagination import OffsetPaginatedResults
+from gesso.responses import json_response
 
 router = APIRouter(prefix="/v1/boards", tags=["boards"])
 
@@ -25,16 +26,15 @@ def create_board(
 
 
 @router.get("/", response_model=OffsetPaginatedResults[BoardDTO] | list[BoardDTO], name="list_boards")
-def list_boards(
-    actor: CurrentUser, boards: Boards, listing: Listing
-) -> OffsetPaginatedResults[BoardDTO] | list[BoardDTO]:
+def list_boards(actor: CurrentUser, boards: Boards, listing: Listing) -> Response:
     summaries, total = boards.list_boards(actor, listing)
     items = [BoardDTO.from_summary(s) for s in summaries]
     if listing.everything:
-        return items
-    return OffsetPaginatedResults[BoardDTO](
+        return json_response(list[BoardDTO], items)
+    page = OffsetPaginatedResults[BoardDTO].model_construct(
         limit=listing.limit or 0, offset=listing.offset or 0, total=total, items=items
     )
+    return json_response(OffsetPaginatedResults[BoardDTO], page)
 
 
 @router.get("/{board_id}", response_model=BoardDTO, name="get_board")

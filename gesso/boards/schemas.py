@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,7 +30,8 @@ class BoardDTO(BaseModel):
     @classmethod
     def from_summary(cls, summary: BoardSummary) -> BoardDTO:
         board = summary.board
-        return cls(
+        # Typed values from the store: no validation pass (board lists build many of these).
+        return cls.model_construct(
             board_id=board.board_id,
             board_name=board.board_name,
             user_id=board.user_id,
@@ -38,10 +39,11 @@ class BoardDTO(BaseModel):
             updated_at=board.updated_at,
             cover_image_name=summary.cover_image_name,
             archived=board.archived,
-            board_visibility=board.board_visibility,
+            board_visibility=cast(BoardVisibility, board.board_visibility),
             image_count=summary.image_count,
             asset_count=summary.asset_count,
             owner_username=summary.owner_username,
+            deleted_at=None,
         )
 
 

@@ -18,10 +18,11 @@ from gesso.auth.actor import Actor
 from gesso.boards import store
 from gesso.boards.access import (
     VISIBILITIES,
+    VISIBLE_TO_VIEWER,
     BoardNotFound,
     require_manage_board,
     require_view_board,
-    visible_boards,
+    sees_every_board,
 )
 from gesso.boards.contents import EMPTY, BoardContents
 from gesso.boards.store import Board, BoardSummary
@@ -78,17 +79,20 @@ class BoardService:
         """The boards the actor may see, in the order asked: all of them, or one page."""
         if not listing.everything and (listing.offset is None or listing.limit is None):
             raise InvalidInput("Invalid request: Must provide either 'all' or both 'offset' and 'limit'")
+        restricted = not sees_every_board(actor)
         with self._db.read() as conn:
             found, total = store.list_boards(
                 conn,
-                visible_boards(actor),
+                VISIBLE_TO_VIEWER if restricted else None,
                 include_archived=listing.include_archived,
                 order_by=listing.order_by,
                 direction=listing.direction,
                 offset=0 if listing.everything else listing.offset or 0,
                 limit=None if listing.everything else listing.limit,
+                params={"viewer_id": actor.user_id} if restricted else None,
             )
-            return self._summaries(conn, found), total
+            names = {listed.board.board_id: listed.owner_name for listed in found}
+            return self._summaries(conn, [listed.board for listed in found], names), total
 
     def get_board(self, actor: Actor, board_id: str) -> BoardSummary:
         with self._db.read() as conn:
@@ -139,12 +143,16 @@ class BoardService:
         if self._contents.board_of_image(conn, image_name) != board.board_id:
             raise InvalidInput("cover_image_name must name an image on this board")
 
-    def _summaries(self, conn: Connection, boards: list[Board]) -> list[BoardSummary]:
+    def _summaries(
+        self, conn: Connection, boards: list[Board], owner_names: dict[str, str | None] | None = None
+    ) -> list[BoardSummary]:
         """Each board with its image counts, effective cover and owner's name."""
         if not boards:
             return []
         contents = self._contents.board_contents(conn, [b.board_id for b in boards])
-        names = store.owner_names(conn, {b.user_id for b in boards})
+        if owner_names is None:
+            by_owner = store.owner_names(conn, {b.user_id for b in boards})
+            owner_names = {b.board_id: by_owner.get(b.user_id) for b in boards}
         summaries = []
         for board in boards:
             content = contents.get(board.board_id, EMPTY)
@@ -154,7 +162,7 @@ class BoardService:
                     image_count=content.image_count,
                     asset_count=content.asset_count,
                     cover_image_name=board.cover_image_name or content.latest_image_name,
-                    owner_username=names.get(board.user_id),
+                    owner_username=owner_names.get(board.board_id),
                 )
             )
         return summaries

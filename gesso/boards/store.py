@@ -65,6 +65,53 @@ def delete_board(conn: Connection, board_id: str) -> None:
     conn.execute(sa.delete(boards).where(boards.c.board_id == board_id))
 
 
+@dataclass(frozen=True)
+class ListedBoard:
+    board: Board
+    owner_name: str | None
+
+
+_LIST_STATEMENTS: dict[tuple[int, bool, str, str, bool], tuple[Any, sa.Select[Any]]] = {}
+
+
+def _list_statement(
+    visible: sa.ColumnElement[bool] | None, include_archived: bool, order_by: str, direction: str, paged: bool
+) -> sa.Select[Any]:
+    """One statement per kind of list, built once: the boards with the total count (a window
+    over the filtered rows) and the owner's name; the viewer, offset and limit are parameters.
+    Keyed by the clause's identity (clauses compare as SQL, not as values)."""
+    key = (id(visible), include_archived, order_by, direction, paged)
+    cached = _LIST_STATEMENTS.get(key)
+    if cached is not None and cached[0] is visible:
+        return cached[1]
+    query = _build_list_statement(visible, include_archived, order_by, direction, paged)
+    _LIST_STATEMENTS[key] = (visible, query)
+    return query
+
+
+def _build_list_statement(
+    visible: sa.ColumnElement[bool] | None, include_archived: bool, order_by: str, direction: str, paged: bool
+) -> sa.Select[Any]:
+    where = [] if visible is None else [visible]
+    if not include_archived:
+        where.append(boards.c.archived.is_(False))
+    column = boards.c.board_name if order_by == "board_name" else boards.c.created_at
+    ordering = sa.asc if direction == "ASC" else sa.desc
+    query = (
+        sa.select(
+            boards,
+            sa.func.coalesce(users.c.display_name, users.c.email).label("owner_name"),
+            sa.func.count().over().label("total"),
+        )
+        .select_from(boards.outerjoin(users, users.c.user_id == boards.c.user_id))
+        .where(*where)
+        .order_by(ordering(column), boards.c.board_id)
+    )
+    if paged:
+        query = query.offset(sa.bindparam("offset")).limit(sa.bindparam("limit"))
+    return query
+
+
 def list_boards(
     conn: Connection,
     visible: sa.ColumnElement[bool] | None,
@@ -74,17 +121,20 @@ def list_boards(
     direction: str,
     offset: int = 0,
     limit: int | None = None,
-) -> tuple[list[Board], int]:
-    where = [] if visible is None else [visible]
-    if not include_archived:
-        where.append(boards.c.archived.is_(False))
-    total = conn.execute(sa.select(sa.func.count()).select_from(boards).where(*where)).scalar_one()
-    column = boards.c.board_name if order_by == "board_name" else boards.c.created_at
-    ordering = sa.asc if direction == "ASC" else sa.desc
-    query = sa.select(boards).where(*where).order_by(ordering(column), boards.c.board_id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return [_board(row) for row in conn.execute(query)], int(total)
+    params: dict[str, Any] | None = None,
+) -> tuple[list[ListedBoard], int]:
+    """`visible` must be a reusable clause (such as `access.VISIBLE_TO_VIEWER`, its parameters in
+    `params`) or None: statements are cached per clause."""
+    paged = limit is not None
+    query = _list_statement(visible, include_archived, order_by, direction, paged)
+    values = {**(params or {}), **({"offset": offset, "limit": limit} if paged else {})}
+    rows = conn.execute(query, values).all()
+    if not rows and offset > 0:  # past the end: no row carries the window's total
+        every = _list_statement(visible, include_archived, order_by, direction, False)
+        total = conn.execute(sa.select(sa.func.count()).select_from(every.subquery()), params or {})
+        return [], int(total.scalar_one())
+    listed = [ListedBoard(_board(row), row.owner_name) for row in rows]
+    return listed, int(rows[0].total) if rows else 0
 
 
 def owner_names(conn: Connection, user_ids: set[str]) -> dict[str, str]:

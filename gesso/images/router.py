@@ -25,6 +25,7 @@ from gesso.images.schemas import (
     UnstarredImagesResult,
 )
 from gesso.pagination import OffsetPaginatedResults
+from gesso.responses import json_response
 
 router = APIRouter(prefix="/v1/images", tags=["images"])
 media_router = APIRouter(prefix="/v1/images", tags=["images"])
@@ -46,16 +47,22 @@ def list_image_dtos(
     filters: ImageFilters,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
-) -> OffsetPaginatedResults[ImageDTO]:
+) -> Response:
     records, total = images.list_images(actor, filters, offset, limit)
     items = [ImageDTO.from_record(r) for r in records]
-    return OffsetPaginatedResults[ImageDTO](limit=limit, offset=offset, total=total, items=items)
+    page = OffsetPaginatedResults[ImageDTO].model_construct(
+        limit=limit, offset=offset, total=total, items=items
+    )
+    return json_response(OffsetPaginatedResults[ImageDTO], page)
 
 
 @router.get("/names", response_model=ImageNamesResult)
-def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> ImageNamesResult:
+def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> Response:
     names, starred_count = images.image_names(actor, filters)
-    return ImageNamesResult(image_names=names, starred_count=starred_count, total_count=len(names))
+    result = ImageNamesResult.model_construct(
+        image_names=names, starred_count=starred_count, total_count=len(names)
+    )
+    return json_response(ImageNamesResult, result)
 
 
 @router.post("/images_by_names", response_model=list[ImageDTO], name="get_images_by_names")

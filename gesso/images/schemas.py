@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 
@@ -59,13 +59,14 @@ class ImageDTO(BaseModel):
 
     @classmethod
     def from_record(cls, record: ImageRecord) -> ImageDTO:
+        # The record's values are typed already: no validation pass (lists build many of these).
         full, thumbnail = image_urls(record.image_name)
-        return cls(
+        return cls.model_construct(
             image_name=record.image_name,
             image_url=full,
             thumbnail_url=thumbnail,
-            image_origin=record.image_origin,
-            image_category=record.image_category,
+            image_origin=cast(ResourceOrigin, record.image_origin),
+            image_category=cast(ImageCategory, record.image_category),
             width=record.width,
             height=record.height,
             created_at=record.created_at,
@@ -77,6 +78,7 @@ class ImageDTO(BaseModel):
             node_id=record.node_id,
             board_id=record.board_id,
             user_id=record.user_id,
+            deleted_at=None,
         )
 
 

@@ -152,41 +152,46 @@ def delete_images(conn: Connection, image_names: Sequence[str]) -> None:
         conn.execute(sa.delete(images).where(images.c.image_name.in_(chunk)))
 
 
+_ON_BOARDS = sa.and_(
+    images.c.board_id.in_(sa.bindparam("board_ids", expanding=True)), images.c.is_intermediate.is_(False)
+)
+# Built once (board lists run these on every request); each reads only the named boards' range
+# of `ix_images_board`.
+_BOARD_COUNTS = (
+    sa.select(
+        images.c.board_id,
+        sa.func.sum(sa.case((images.c.image_category == "general", 1), else_=0)).label("image_count"),
+        sa.func.count().label("total"),
+        sa.func.max(images.c.created_at).label("latest"),
+    )
+    .where(_ON_BOARDS)
+    .group_by(images.c.board_id)
+)
+_BOARD_NEWEST = sa.select(images.c.board_id, images.c.image_name, images.c.created_at).where(
+    _ON_BOARDS, images.c.created_at.in_(sa.bindparam("times", expanding=True))
+)
+
+
 def board_contents(conn: Connection, board_ids: Sequence[str]) -> dict[str, BoardContent]:
-    """Counts and newest image of each board (intermediates left out), in two grouped queries."""
+    """Counts and newest image of each board (intermediates left out), in two queries."""
     if not board_ids:
         return {}
-    ids = list(board_ids)
-    is_general = images.c.image_category == "general"
-    shown = sa.and_(images.c.board_id.in_(ids), images.c.is_intermediate.is_(False))
-    counts = conn.execute(
-        sa.select(
-            images.c.board_id,
-            sa.func.sum(sa.case((is_general, 1), else_=0)).label("image_count"),
-            sa.func.sum(sa.case((is_general, 0), else_=1)).label("asset_count"),
-        )
-        .where(shown)
-        .group_by(images.c.board_id)
-    )
-    by_board = {row.board_id: (int(row.image_count or 0), int(row.asset_count or 0)) for row in counts}
-    latest = (
-        sa.select(images.c.board_id, sa.func.max(images.c.created_at).label("latest"))
-        .where(shown)
-        .group_by(images.c.board_id)
-        .subquery()
-    )
-    covers = conn.execute(
-        sa.select(images.c.board_id, sa.func.min(images.c.image_name).label("image_name"))
-        .join(latest, sa.and_(images.c.board_id == latest.c.board_id, images.c.created_at == latest.c.latest))
-        .where(images.c.is_intermediate.is_(False))
-        .group_by(images.c.board_id)
-    )
-    cover_by_board = {row.board_id: row.image_name for row in covers}
+    counts = conn.execute(_BOARD_COUNTS, {"board_ids": list(board_ids)}).all()
+    if not counts:
+        return {}
+    latest = {row.board_id: row.latest for row in counts}
+    newest = conn.execute(_BOARD_NEWEST, {"board_ids": list(latest), "times": list(set(latest.values()))})
+    covers: dict[str, str] = {}
+    for row in newest:
+        if row.created_at == latest[row.board_id]:
+            covers[row.board_id] = min(covers.get(row.board_id, row.image_name), row.image_name)
     return {
-        board_id: BoardContent(
-            image_count=n_images, asset_count=n_assets, latest_image_name=cover_by_board.get(board_id)
+        row.board_id: BoardContent(
+            image_count=int(row.image_count or 0),
+            asset_count=int(row.total) - int(row.image_count or 0),
+            latest_image_name=covers.get(row.board_id),
         )
-        for board_id, (n_images, n_assets) in by_board.items()
+        for row in counts
     }
 
 

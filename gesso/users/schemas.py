@@ -25,7 +25,7 @@ class UserDTO(BaseModel):
 
     @classmethod
     def from_record(cls, record: UserRecord, *, is_admin: bool | None = None) -> UserDTO:
-        return cls(
+        return cls.model_construct(
             user_id=record.user_id,
             email=record.email,
             display_name=record.display_name,

@@ -2,7 +2,7 @@
 
 `ALLOWED` is the whole table: a domain may import itself, the foundation modules, and the
 domains listed for it, nothing else; the foundation (`config`, `errors`, `logs`, `db`,
-`pagination`) imports only itself. `engine.nodes` (the built-in node set, with the diffusion
+`pagination`, `responses`) imports only itself. `engine.nodes` (the built-in node set, with the diffusion
 functions the nodes share: `engine/generation.py`, `patches.py`, `diffusion.py`) is its own row
 because it sits above `models` while the engine core sits below it: the model loader implements
 the engine's `NodeModels` interface, and generation nodes use the loader and scheduler names.
@@ -20,7 +20,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "gesso"
 
-FOUNDATION = frozenset({"gesso", "config", "errors", "logs", "db", "pagination"})
+FOUNDATION = frozenset({"gesso", "config", "errors", "logs", "db", "pagination", "responses"})
 COMPOSITION = frozenset({"app", "services", "api", "cli", "__main__"})
 ROUTER_DEPENDENCIES = frozenset({"api.deps", "auth.deps"})
 NODE_LAYER = (
