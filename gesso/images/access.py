@@ -86,6 +86,11 @@ def require_clear_intermediates(actor: Actor) -> None:
         raise Forbidden("Only administrators can clear intermediate images")
 
 
+# The viewer is a bound parameter (`viewer_id`, see `ImageQuery.viewer_id`), so the gallery's
+# statements are built once per shape and reused.
+OWNED_BY_VIEWER = images.c.user_id == sa.bindparam("viewer_id")
+
+
 def visible_images(actor: Actor) -> sa.ColumnElement[bool] | None:
     """WHERE clause for images listed without naming a board (None = no restriction)."""
     if actor.is_admin:
@@ -94,5 +99,5 @@ def visible_images(actor: Actor) -> sa.ColumnElement[bool] | None:
 
 
 def own_images(actor: Actor) -> sa.ColumnElement[bool]:
-    """WHERE clause for the actor's own images, whatever their role."""
-    return images.c.user_id == actor.user_id
+    """WHERE clause for the actor's own images, whatever their role (binds `viewer_id`)."""
+    return OWNED_BY_VIEWER

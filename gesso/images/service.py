@@ -110,7 +110,7 @@ class ImageService:
         No board or "none": non-admins see only their own images. A board: the caller must be
         able to view it, and then sees every image on it."""
         if query.board_id is None or query.board_id == UNCATEGORIZED:
-            return replace(query, scope=visible_images(actor))
+            return replace(query, scope=visible_images(actor), viewer_id=actor.user_id)
         with self._db.read() as conn:
             board = board_store.get_board(conn, query.board_id)
         if board is None:
@@ -262,7 +262,9 @@ class ImageService:
 
     def delete_uncategorized(self, actor: Actor) -> ChangedImages:
         """The caller's own uncategorized images (never anybody else's, admins included)."""
-        query = ImageQuery(scope=own_images(actor), board_id=UNCATEGORIZED, starred_first=False)
+        query = ImageQuery(
+            scope=own_images(actor), viewer_id=actor.user_id, board_id=UNCATEGORIZED, starred_first=False
+        )
         with self._db.write() as conn:
             names, _ = store.list_image_names(conn, query)
             doomed = list(store.get_images(conn, names).values())
@@ -272,7 +274,7 @@ class ImageService:
 
     def count_intermediates(self, actor: Actor) -> int:
         with self._db.read() as conn:
-            return store.count_intermediates(conn, visible_images(actor))
+            return store.count_intermediates(conn, visible_images(actor), actor.user_id)
 
     def clear_intermediates(self, actor: Actor) -> int:
         require_clear_intermediates(actor)

@@ -39,9 +39,11 @@ class ImageRecord:
 @dataclass(frozen=True)
 class ImageQuery:
     """A gallery query. `board_id`: None = any board, "none" = uncategorized, else one board.
-    `scope`: the access clause from `images.access` (None = no restriction)."""
+    `scope`: the access clause from `images.access` (None = no restriction); it may bind
+    `viewer_id`."""
 
     scope: sa.ColumnElement[bool] | None = None
+    viewer_id: str | None = None
     board_id: str | None = None
     categories: Sequence[str] | None = None
     is_intermediate: bool | None = None
@@ -52,8 +54,13 @@ class ImageQuery:
     names: Sequence[str] | None = field(default=None)
 
 
+# Selected in the record's field order, so a row becomes a record positionally.
+_RECORD_COLUMNS = [images.c[name] for name in ImageRecord.__dataclass_fields__]
+
+
 def _record(row: Row[Any]) -> ImageRecord:
-    return ImageRecord(**{c: getattr(row, c) for c in ImageRecord.__dataclass_fields__})
+    values: tuple[Any, ...] = tuple(row)
+    return ImageRecord(*values)
 
 
 def insert_image(conn: Connection, record: ImageRecord) -> None:
@@ -61,7 +68,7 @@ def insert_image(conn: Connection, record: ImageRecord) -> None:
 
 
 def get_image(conn: Connection, image_name: str) -> ImageRecord | None:
-    row = conn.execute(sa.select(images).where(images.c.image_name == image_name)).first()
+    row = conn.execute(sa.select(*_RECORD_COLUMNS).where(images.c.image_name == image_name)).first()
     return None if row is None else _record(row)
 
 
@@ -70,27 +77,28 @@ def get_images(conn: Connection, image_names: Iterable[str]) -> dict[str, ImageR
     found: dict[str, ImageRecord] = {}
     for start in range(0, len(names), 500):
         chunk = names[start : start + 500]
-        for row in conn.execute(sa.select(images).where(images.c.image_name.in_(chunk))):
+        for row in conn.execute(sa.select(*_RECORD_COLUMNS).where(images.c.image_name.in_(chunk))):
             found[row.image_name] = _record(row)
     return found
 
 
 def _where(query: ImageQuery) -> list[sa.ColumnElement[bool]]:
+    """The filters of a query's shape; values are bound parameters (see `_values`)."""
     clauses: list[sa.ColumnElement[bool]] = []
     if query.scope is not None:
         clauses.append(query.scope)
     if query.board_id == UNCATEGORIZED:
         clauses.append(images.c.board_id.is_(None))
     elif query.board_id is not None:
-        clauses.append(images.c.board_id == query.board_id)
+        clauses.append(images.c.board_id == sa.bindparam("board_id"))
     if query.categories:
-        clauses.append(images.c.image_category.in_(list(query.categories)))
+        clauses.append(images.c.image_category.in_(sa.bindparam("categories", expanding=True)))
     if query.is_intermediate is not None:
-        clauses.append(images.c.is_intermediate.is_(query.is_intermediate))
+        clauses.append(images.c.is_intermediate == sa.bindparam("is_intermediate", type_=sa.Boolean()))
     if query.image_origin is not None:
-        clauses.append(images.c.image_origin == query.image_origin)
+        clauses.append(images.c.image_origin == sa.bindparam("image_origin"))
     if query.search_term:
-        pattern = "%" + query.search_term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = sa.bindparam("pattern", type_=sa.String())
         clauses.append(
             sa.or_(
                 images.c.metadata.like(pattern, escape="\\"), images.c.image_name.like(pattern, escape="\\")
@@ -99,26 +107,77 @@ def _where(query: ImageQuery) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
+def _values(query: ImageQuery) -> dict[str, Any]:
+    values: dict[str, Any] = {"viewer_id": query.viewer_id}
+    if query.board_id not in (None, UNCATEGORIZED):
+        values["board_id"] = query.board_id
+    if query.categories:
+        values["categories"] = list(query.categories)
+    if query.is_intermediate is not None:
+        values["is_intermediate"] = query.is_intermediate
+    if query.image_origin is not None:
+        values["image_origin"] = query.image_origin
+    if query.search_term:
+        escaped = query.search_term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["pattern"] = f"%{escaped}%"
+    return values
+
+
 def _order(query: ImageQuery) -> list[sa.UnaryExpression[Any]]:
     direction = sa.asc if query.order_dir == "ASC" else sa.desc
     order = [images.c.starred.desc()] if query.starred_first else []
     return [*order, direction(images.c.created_at), direction(images.c.image_name)]
 
 
+_STATEMENTS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
+def _statement(kind: str, query: ImageQuery) -> Any:
+    """The count, page or names statement for the query's shape, built once and reused (its
+    cache key too): the scope clause by identity, which filters are present, the order."""
+    shape = (
+        kind,
+        id(query.scope),
+        "none" if query.board_id == UNCATEGORIZED else query.board_id is not None,
+        bool(query.categories),
+        query.is_intermediate is not None,
+        query.image_origin is not None,
+        bool(query.search_term),
+        query.order_dir,
+        query.starred_first,
+    )
+    cached = _STATEMENTS.get(shape)
+    if cached is not None and cached[0] is query.scope:
+        return cached[1]
+    where = _where(query)
+    if kind == "count":
+        statement: Any = sa.select(sa.func.count()).select_from(images).where(*where)
+    elif kind == "page":
+        statement = (
+            sa.select(*_RECORD_COLUMNS)
+            .where(*where)
+            .order_by(*_order(query))
+            .offset(sa.bindparam("offset"))
+            .limit(sa.bindparam("limit"))
+        )
+    else:
+        statement = sa.select(images.c.image_name, images.c.starred).where(*where).order_by(*_order(query))
+    _STATEMENTS[shape] = (query.scope, statement)
+    return statement
+
+
 def list_images(
     conn: Connection, query: ImageQuery, offset: int, limit: int
 ) -> tuple[list[ImageRecord], int]:
-    where = _where(query)
-    total = conn.execute(sa.select(sa.func.count()).select_from(images).where(*where)).scalar_one()
-    rows = conn.execute(sa.select(images).where(*where).order_by(*_order(query)).offset(offset).limit(limit))
+    values = _values(query)
+    total = conn.execute(_statement("count", query), values).scalar_one()
+    rows = conn.execute(_statement("page", query), {**values, "offset": offset, "limit": limit})
     return [_record(row) for row in rows], int(total)
 
 
 def list_image_names(conn: Connection, query: ImageQuery) -> tuple[list[str], int]:
     """Ordered names and the starred count, in one pass over the matching index range."""
-    rows = conn.execute(
-        sa.select(images.c.image_name, images.c.starred).where(*_where(query)).order_by(*_order(query))
-    ).all()
+    rows = conn.execute(_statement("names", query), _values(query)).all()
     return [row.image_name for row in rows], sum(1 for row in rows if row.starred)
 
 
@@ -196,14 +255,16 @@ def board_contents(conn: Connection, board_ids: Sequence[str]) -> dict[str, Boar
 
 
 def images_on_board(conn: Connection, board_id: str) -> list[ImageRecord]:
-    return [_record(row) for row in conn.execute(sa.select(images).where(images.c.board_id == board_id))]
+    return [
+        _record(row) for row in conn.execute(sa.select(*_RECORD_COLUMNS).where(images.c.board_id == board_id))
+    ]
 
 
-def count_intermediates(conn: Connection, scope: sa.ColumnElement[bool] | None) -> int:
+def count_intermediates(conn: Connection, scope: sa.ColumnElement[bool] | None, viewer_id: str) -> int:
     query = sa.select(sa.func.count()).select_from(images).where(images.c.is_intermediate.is_(True))
     if scope is not None:
         query = query.where(scope)
-    return int(conn.execute(query).scalar_one())
+    return int(conn.execute(query, {"viewer_id": viewer_id}).scalar_one())
 
 
 def intermediate_names(conn: Connection) -> list[str]:
