@@ -39,7 +39,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "client_state": frozenset({"auth"}),
     "engine": frozenset({"auth"}),
     "events": frozenset({"auth", "users"}),
-    "models": frozenset({"auth", "engine", "events"}),
+    "models": frozenset({"auth", "engine", "events", "settings_store"}),
     "engine.nodes": frozenset({"engine", "models", "auth"}),
     "queue": frozenset({"auth", "users", "engine", "events"}),
     "worker": frozenset({"auth", "users", "engine", "queue", "events"}),

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
+import { apiRequest } from "@/lib/api-client";
 import { installJobsKey } from "./list-install-jobs";
 
 /** Cancels an install job; whatever it downloaded is removed (201, no body). */

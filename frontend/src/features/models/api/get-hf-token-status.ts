@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { HFTokenStatus } from "../../../lib/api-types";
-import { modelsKey } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import type { HFTokenStatus } from "@/lib/api-types";
+import { modelsKey } from "@/lib/query-keys";
 
 export const hfTokenKey = [...modelsKey, "hf-token"] as const;
 

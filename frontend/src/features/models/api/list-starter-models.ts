@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { StarterModelResponse } from "../../../lib/api-types";
-import { modelsKey } from "../../../lib/query-keys";
+import { apiRequest } from "@/lib/api-client";
+import type { StarterModelResponse } from "@/lib/api-types";
+import { modelsKey } from "@/lib/query-keys";
 
 /** Under the models key, so a finished install refreshes which starters are installed. */
 export const starterModelsKey = [...modelsKey, "starters"] as const;

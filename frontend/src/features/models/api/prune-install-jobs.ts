@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
+import { apiRequest } from "@/lib/api-client";
 import { installJobsKey } from "./list-install-jobs";
 
 /** Forgets finished jobs (completed, failed and cancelled); running ones stay (204). */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiRequest } from "../../../lib/api-client";
-import type { HFTokenStatus } from "../../../lib/api-types";
+import { apiRequest } from "@/lib/api-client";
+import type { HFTokenStatus } from "@/lib/api-types";
 import { hfTokenKey } from "./get-hf-token-status";
 
 /** Removes the stored token. */

@@ -1,7 +1,7 @@
 import { Badge, Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifySuccess } from "../../../components/notify";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifySuccess } from "@/components/notify";
 import { useHfTokenStatus } from "../api/get-hf-token-status";
 import { useResetHfToken } from "../api/reset-hf-token";
 import { useSetHfToken } from "../api/set-hf-token";

@@ -1,8 +1,8 @@
 import { Anchor, Button, Code, Group, Stack, Text, TextInput } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifySuccess } from "../../../components/notify";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifySuccess } from "@/components/notify";
 import { useInstallModel } from "../api/install-model";
 import { repoIdError } from "../utils/hub";
 import { HfTokenForm } from "./hf-token-form";

@@ -2,8 +2,8 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { ModelInstallJob } from "../../../lib/api-types";
-import { createQueryClient } from "../../../lib/query-client";
+import type { ModelInstallJob } from "@/lib/api-types";
+import { createQueryClient } from "@/lib/query-client";
 import { InstallJobs } from "./install-jobs";
 
 const MB = 1024 * 1024;

@@ -1,8 +1,8 @@
 import { ActionIcon, Badge, Button, Group, Paper, Progress, Stack, Text, Tooltip } from "@mantine/core";
 import { IconX } from "@tabler/icons-react";
 import { useState } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import type { ModelInstallJob } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import type { ModelInstallJob } from "@/lib/api-types";
 import { useCancelInstallJob } from "../api/cancel-install-job";
 import { usePruneInstallJobs } from "../api/prune-install-jobs";
 import { nextSpeeds, type SpeedSample } from "../utils/hub";

@@ -1,8 +1,8 @@
 import { Button, Checkbox, Group, Stack, TextInput } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
-import { ErrorAlert } from "../../../components/error-alert";
-import { notifySuccess } from "../../../components/notify";
+import { ErrorAlert } from "@/components/error-alert";
+import { notifySuccess } from "@/components/notify";
 import { useInstallModel } from "../api/install-model";
 import { sourceError, sourceKind } from "../utils/models";
 

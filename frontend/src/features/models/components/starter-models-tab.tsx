@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconCheck, IconDownload } from "@tabler/icons-react";
-import { ErrorAlert } from "../../../components/error-alert";
-import type { ModelInstallJob, StarterModel } from "../../../lib/api-types";
+import { ErrorAlert } from "@/components/error-alert";
+import type { ModelInstallJob, StarterModel } from "@/lib/api-types";
 import { useInstallModel } from "../api/install-model";
 import { useStarterModels } from "../api/list-starter-models";
 import { groupStarters, starterState } from "../utils/hub";

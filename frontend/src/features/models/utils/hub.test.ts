@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ModelInstallJob, StarterModel } from "../../../lib/api-types";
+import type { ModelInstallJob, StarterModel } from "@/lib/api-types";
 import { groupStarters, nextSpeed, nextSpeeds, repoIdError, starterState } from "./hub";
 
 function job(overrides: Partial<ModelInstallJob> = {}): ModelInstallJob {

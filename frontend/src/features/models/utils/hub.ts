@@ -1,6 +1,6 @@
 /** Pure helpers for installing from Hugging Face: repo id checks (the server checks again),
  * transfer speed, starter model states and the token's status. */
-import type { ModelInstallJob, StarterModel } from "../../../lib/api-types";
+import type { ModelInstallJob, StarterModel } from "@/lib/api-types";
 import { jobSource } from "./models";
 
 const NAME_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
