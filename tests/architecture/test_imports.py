@@ -7,7 +7,7 @@ functions the nodes share: `engine/generation.py`, `patches.py`, `diffusion.py`)
 because it sits above `models` while the engine core sits below it: the model loader implements
 the engine's `NodeModels` interface, and generation nodes use the loader and scheduler names.
 Routers and request dependencies (`<domain>/deps.py`) are the HTTP edge of their domain and may
-also import `api.deps` and `auth.deps`. The composition roots (`app`, `services`, `api`, `cli`) may import
+also import the request helpers of `api` (`deps`, `client_ip`, `security_headers`) and `auth.deps`. The composition roots (`app`, `services`, `api`, `cli`) may import
 anything; nothing but routers and the CLI imports them.
 """
 
@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "gesso"
 
 FOUNDATION = frozenset({"gesso", "config", "errors", "logs", "db", "pagination", "responses"})
 COMPOSITION = frozenset({"app", "services", "api", "cli", "__main__"})
-ROUTER_DEPENDENCIES = frozenset({"api.deps", "auth.deps"})
+ROUTER_DEPENDENCIES = frozenset({"api.deps", "auth.deps", "api.client_ip", "api.security_headers"})
 NODE_LAYER = (
     "gesso.engine.nodes",
     "gesso.engine.generation",
