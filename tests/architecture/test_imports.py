@@ -7,8 +7,9 @@ functions the nodes share: `engine/generation.py`, `patches.py`, `diffusion.py`)
 because it sits above `models` while the engine core sits below it: the model loader implements
 the engine's `NodeModels` interface, and generation nodes use the loader and scheduler names.
 Routers and request dependencies (`<domain>/deps.py`) are the HTTP edge of their domain and may
-also import the request helpers of `api` (`deps`, `client_ip`, `security_headers`) and `auth.deps`. The composition roots (`app`, `services`, `api`, `cli`) may import
-anything; nothing but routers and the CLI imports them.
+also import the request helpers of `api` (`deps`, `client_ip`, `security_headers`) and
+`auth.deps`. The composition roots (`app`, `services`, `api`, `cli`) may import anything;
+nothing but routers and the CLI imports them.
 """
 
 from __future__ import annotations
