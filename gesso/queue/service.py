@@ -13,7 +13,7 @@ from gesso.engine.graph import Graph, parse_graph
 from gesso.engine.registry import NodeRegistry
 from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
-from gesso.queue import events, store
+from gesso.queue import events, filters, store
 from gesso.queue.access import bulk_owner, own_items, require_mutate_item, sees_in_full
 from gesso.queue.batch import check_batch_data, expand, requested_count, retry_item
 from gesso.queue.policies import DequeuePolicy
@@ -188,7 +188,7 @@ class QueueService:
             counts = store.count_by_status(conn, queue_id)
             current = store.current_item(conn, queue_id)
             mine = (
-                store.count_by_status(conn, queue_id, store.is_live(), store.of_user(actor.user_id))
+                store.count_by_status(conn, queue_id, filters.is_live(), filters.of_user(actor.user_id))
                 if actor
                 else None
             )
@@ -207,7 +207,7 @@ class QueueService:
     def batch_status(self, actor: Actor | None, queue_id: str, batch_id: str) -> BatchStatus:
         scope = own_items(actor) if actor is not None else []
         with self._db.read() as conn:
-            counts = store.count_by_status(conn, queue_id, store.of_batch(batch_id), *scope)
+            counts = store.count_by_status(conn, queue_id, filters.of_batch(batch_id), *scope)
             route = store.batch_route(conn, batch_id, *scope)
         origin, destination = route or (None, None)
         return BatchStatus(
@@ -224,7 +224,7 @@ class QueueService:
     ) -> SessionQueueCountsByDestination:
         with self._db.read() as conn:
             counts = store.count_by_status(
-                conn, queue_id, store.of_destination(destination), *own_items(actor)
+                conn, queue_id, filters.of_destination(destination), *own_items(actor)
             )
         return SessionQueueCountsByDestination(
             queue_id=queue_id, destination=destination, total=sum(counts.values()), **counts
@@ -255,16 +255,16 @@ class QueueService:
     # -- bulk (scoped to the caller unless admin) ------------------------------------------
 
     def cancel_pending(self, actor: Actor, queue_id: str) -> int:
-        return self._cancel_where(actor, queue_id, store.is_pending())
+        return self._cancel_where(actor, queue_id, filters.is_pending())
 
     def cancel_batches(self, actor: Actor, queue_id: str, batch_ids: Sequence[str]) -> int:
-        return self._cancel_where(actor, queue_id, store.of_batches(batch_ids))
+        return self._cancel_where(actor, queue_id, filters.of_batches(batch_ids))
 
     def cancel_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
-        return self._cancel_where(actor, queue_id, store.of_destination(destination))
+        return self._cancel_where(actor, queue_id, filters.of_destination(destination))
 
     def delete_pending(self, actor: Actor, queue_id: str) -> int:
-        pending = (store.is_pending(), *own_items(actor))
+        pending = (filters.is_pending(), *own_items(actor))
         with self._db.write() as conn:
             gone = store.owners_where(conn, queue_id, *pending)
             deleted = store.delete_where(conn, queue_id, *pending)
@@ -274,11 +274,11 @@ class QueueService:
     def delete_destination(self, actor: Actor, queue_id: str, destination: str) -> int:
         self.cancel_destination(actor, queue_id, destination)
         with self._db.write() as conn:
-            return store.delete_where(conn, queue_id, store.of_destination(destination), *own_items(actor))
+            return store.delete_where(conn, queue_id, filters.of_destination(destination), *own_items(actor))
 
     def prune(self, actor: Actor, queue_id: str) -> int:
         with self._db.write() as conn:
-            return store.delete_where(conn, queue_id, store.is_finished(), *own_items(actor))
+            return store.delete_where(conn, queue_id, filters.is_finished(), *own_items(actor))
 
     def clear(self, actor: Actor, queue_id: str) -> int:
         self._cancel_where(actor, queue_id)
@@ -287,10 +287,10 @@ class QueueService:
         self._bus.publish(events.queue_cleared(queue_id, bulk_owner(actor)))
         return deleted
 
-    def _cancel_where(self, actor: Actor, queue_id: str, *filters: Filter) -> int:
+    def _cancel_where(self, actor: Actor, queue_id: str, *conditions: Filter) -> int:
         """One UPDATE for the whole set, then the announcement (see `_announce_canceled`)."""
         with self._db.write() as conn:
-            canceled = store.cancel_where(conn, queue_id, *filters, *own_items(actor))
+            canceled = store.cancel_where(conn, queue_id, *conditions, *own_items(actor))
         self._announce_canceled(queue_id, canceled)
         return len(canceled)
 
@@ -345,7 +345,7 @@ class QueueService:
 
     def _cancel_one(self, queue_id: str, item_id: int) -> None:
         with self._db.write() as conn:
-            canceled = store.cancel_where(conn, queue_id, store.of_item(item_id))
+            canceled = store.cancel_where(conn, queue_id, filters.of_item(item_id))
         self._announce_canceled(queue_id, canceled, summary=False)
 
     # -- worker side -----------------------------------------------------------------------

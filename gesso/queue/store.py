@@ -65,41 +65,6 @@ class NewItem:
     retried_from_item_id: int | None = None
 
 
-# -- filters the service combines with `queue.access.own_items` ----------------------------
-
-
-def is_live() -> Filter:
-    return sq.c.status.in_(LIVE)
-
-
-def is_pending() -> Filter:
-    return sq.c.status == "pending"
-
-
-def is_finished() -> Filter:
-    return sq.c.status.in_(TERMINAL)
-
-
-def of_user(user_id: str) -> Filter:
-    return sq.c.user_id == user_id
-
-
-def of_batch(batch_id: str) -> Filter:
-    return sq.c.batch_id == batch_id
-
-
-def of_batches(batch_ids: Sequence[str]) -> Filter:
-    return sq.c.batch_id.in_(list(batch_ids))
-
-
-def of_item(item_id: int) -> Filter:
-    return sq.c.item_id == item_id
-
-
-def of_destination(destination: str) -> Filter:
-    return sq.c.destination == destination
-
-
 _SELECT = sa.select(
     sq, users.c.display_name.label("user_display_name"), users.c.email.label("user_email")
 ).select_from(sq.outerjoin(users, users.c.user_id == sq.c.user_id))
@@ -410,7 +375,7 @@ def batch_route(conn: Connection, batch_id: str, *filters: Filter) -> tuple[str 
 
 def live_queues_of_user(conn: Connection, user_id: str) -> list[str]:
     """The queues in which a user has pending or running items."""
-    query = sa.select(sq.c.queue_id).where(sq.c.user_id == user_id, is_live()).distinct()
+    query = sa.select(sq.c.queue_id).where(sq.c.user_id == user_id, sq.c.status.in_(LIVE)).distinct()
     return list(conn.execute(query).scalars())
 
 
