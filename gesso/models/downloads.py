@@ -151,13 +151,15 @@ def download(
     cancel: threading.Event,
     expected_sha256: str | None = None,
     timeout: float = 30.0,
+    access_token: str | None = None,
 ) -> Downloaded:
     """Download `url` into `folder`. A `<name>.part` left there by an interrupted run is
     continued with a `Range` request (kept when `cancel` halts the download, removed when it
-    fails); the free disk space is checked against the announced size before the first byte."""
+    fails); the free disk space is checked against the announced size before the first byte.
+    `access_token` goes to the URL's own host as a Bearer token, never to a redirect elsewhere."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        return _fetch(url, folder, allow_private, progress, cancel, expected_sha256, timeout)
+        return _fetch(url, folder, allow_private, progress, cancel, expected_sha256, timeout, access_token)
     except httpx.HTTPError as exc:
         if cancel.is_set():
             raise DownloadCanceled() from None
@@ -172,6 +174,7 @@ def _fetch(
     cancel: threading.Event,
     expected_sha256: str | None,
     timeout: float,
+    access_token: str | None,
 ) -> Downloaded:
     current = url
     partial = next(iter(sorted(folder.glob("*.part"))), None)
@@ -180,7 +183,10 @@ def _fetch(
     with httpx.Client(follow_redirects=False, timeout=timeout, transport=_transport(allow_private)) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_url(current, allow_private=allow_private)
-            with client.stream("GET", current, headers=headers) as response:
+            sent = dict(headers)
+            if access_token and urlsplit(current)[:2] == urlsplit(url)[:2]:
+                sent["Authorization"] = f"Bearer {access_token}"
+            with client.stream("GET", current, headers=sent) as response:
                 if response.is_redirect:
                     current = urljoin(current, response.headers.get("location", ""))
                     continue

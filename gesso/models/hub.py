@@ -115,6 +115,10 @@ class HubClient:
     def token(self) -> str | None:
         return self._stored_token() or self.config.env_token
 
+    def with_token(self, token: str) -> HubClient:
+        """The same hub, authenticated with `token` (a one-off token given with an install)."""
+        return HubClient(self.config, stored_token=lambda: token)
+
     def auth_headers(self) -> dict[str, str]:
         """Headers for requests to the configured hub (never for other hosts)."""
         return build_hf_headers(token=self.token() or False, library_name="gesso")

@@ -75,6 +75,7 @@ class ModelInstaller:
         self._jobs: dict[int, ModelInstallJob] = {}
         self._halts: dict[int, threading.Event] = {}
         self._cancelled: set[int] = set()
+        self._access_tokens: dict[int, str] = {}  # one-off tokens: in memory only, never saved
         self._threads: dict[int, threading.Thread] = {}
         self._lock = threading.Lock()
         self._next_id = 1 + max(_staged_ids(self.downloads), default=0)
@@ -82,15 +83,26 @@ class ModelInstaller:
     # -- API side --------------------------------------------------------------------------
 
     def start(
-        self, source: str, *, inplace: bool, config: dict[str, Any], sha256: str | None = None
+        self,
+        source: str,
+        *,
+        inplace: bool,
+        config: dict[str, Any],
+        sha256: str | None = None,
+        access_token: str | None = None,
     ) -> ModelInstallJob:
         """Check the source now (clear 4xx for unusable ones) and run the job in the background.
-        A malformed repo id still gets a job, which fails at once with the reason."""
+        A malformed repo id still gets a job, which fails at once with the reason.
+        `access_token` (InvokeAI's one-off token) is used for this job's requests only: the
+        hub's, or the URL's own host; it is never saved, so a job resumed after a restart goes on
+        with the stored token."""
         parsed, problem = self._parse(source, sha256)
         job_source = wire_source(parsed, source, inplace)
         with self._lock:
             job_id = self._next_id
             self._next_id += 1
+            if access_token:
+                self._access_tokens[job_id] = access_token
         if isinstance(parsed, UrlSource | HubSource):
             saved_jobs.save(self.downloads, SavedJob(job_id, source.strip(), inplace, config, sha256))
         return self._launch(job_id, job_source, parsed, problem, inplace, config, sha256, None)
@@ -265,6 +277,8 @@ class ModelInstaller:
             # else the server is stopping: the staging folder stays for the next start
         except Exception as exc:
             finish = functools.partial(self._fail, job_id, exc, traceback.format_exc())
+        with self._lock:
+            self._access_tokens.pop(job_id, None)
         if finish is not None:
             shutil.rmtree(staging, ignore_errors=True)
             finish()
@@ -315,15 +329,17 @@ class ModelInstaller:
             mode: PlaceMode = "link" if self.get(job_id).inplace else "copy"
             return parsed.path, mode, Placement(str(parsed.path), "path", config_in, {})
         progress = DownloadProgress(job_id, staging, self._update, self._publish)
+        with self._lock:
+            token = self._access_tokens.get(job_id)
         if isinstance(parsed, UrlSource):
-            path = self._download_url(job_id, parsed.url, staging, progress, halt, sha256)
+            path = self._download_url(job_id, parsed.url, staging, progress, halt, sha256, token)
             return path, "move", Placement(parsed.url, "url", config_in, {})
 
         def remember(found: str) -> None:
             saved_jobs.remember_commit(self.downloads, job_id, found)
 
         fetched = fetch_from_hub(
-            self._hub,
+            self._hub.with_token(token) if token else self._hub,
             parsed,
             staging / "files",
             commit=commit,
@@ -349,6 +365,7 @@ class ModelInstaller:
         progress: DownloadProgress,
         halt: threading.Event,
         sha256: str | None,
+        access_token: str | None,
     ) -> Path:
         progress.begin([(url, staging / "files", 0)])
         result = download(
@@ -358,6 +375,7 @@ class ModelInstaller:
             cancel=halt,
             expected_sha256=sha256,
             progress=lambda done, total: progress.advance(0, done, total),
+            access_token=access_token,
         )
         progress.finish(0)
         job = self._update(job_id, status="downloads_done", local_path=str(result.path))

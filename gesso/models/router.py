@@ -79,12 +79,14 @@ def install_model(
     source: Annotated[str, Query(min_length=1, max_length=4096)],
     inplace: bool = False,
     sha256: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$")] = None,
+    access_token: Annotated[str | None, Query(max_length=1024, pattern=r"^[\x21-\x7e]+$")] = None,
     config: Annotated[ModelRecordChanges | None, Body()] = None,
 ) -> ModelInstallJob:
     """Install from a server path, an http(s) URL or a Hugging Face repo (`owner/name`,
-    `owner/name:subfolder`, `owner/name::file.safetensors`, `https://huggingface.co/owner/name`)."""
+    `owner/name:subfolder`, `owner/name::file.safetensors`, `https://huggingface.co/owner/name`).
+    `access_token` is used for this install only and never returned."""
     values = config.model_dump(exclude_unset=True, mode="json") if config else {}
-    return models.install(source, inplace=inplace, config=values, sha256=sha256)
+    return models.install(source, inplace=inplace, config=values, sha256=sha256, access_token=access_token)
 
 
 @router.get("/install", response_model=list[ModelInstallJob], name="list_model_installs")

@@ -123,7 +123,13 @@ class ModelService:
         logger.info("Deleted model %s", record.name)
 
     def install(
-        self, source: str, *, inplace: bool, config: dict[str, Any], sha256: str | None = None
+        self,
+        source: str,
+        *,
+        inplace: bool,
+        config: dict[str, Any],
+        sha256: str | None = None,
+        access_token: str | None = None,
     ) -> ModelInstallJob:
         """Start an install job. A starter model gets the starter's name and description unless
         `config` sets them, and its dependencies that are neither installed nor being installed
@@ -131,7 +137,9 @@ class ModelService:
         starter = self._starters.find(_canonical(source, self._hub.endpoint))
         if starter is not None:
             config = {**self._starters.install_config(starter), **config}
-        job = self.installer.start(source, inplace=inplace, config=config, sha256=sha256)
+        job = self.installer.start(
+            source, inplace=inplace, config=config, sha256=sha256, access_token=access_token
+        )
         if starter is not None and starter.dependencies:
             installed = self.list_models()
             active = self.installer.active_sources()

@@ -16,8 +16,8 @@ from tests.conftest import AppFactory
 from tests.factories import USER_PASSWORD, admin_token, bearer, login_as, make_user
 from tests.fake_hub import FakeHub, fake_hub
 from tests.hub_repos import hand_pipeline
-from tests.model_api import M, files_under, install
-from tests.model_files import local_server, lora_file, serve_bytes
+from tests.model_api import M, files_under, install, wait_job
+from tests.model_files import local_server, lora_file, serve_bytes, serve_redirect
 
 TOKEN = "hf_TheSecretTokenOfTheTests0123"
 LOGIN = f"{M}/hf_login"
@@ -135,3 +135,42 @@ def test_user_sees_whether_a_token_is_set_but_cannot_change_it(hub: FakeHub, mu_
         assert response.status_code == 403, method
     assert mu_client.get(LOGIN, headers=bearer(admin)).json() == "valid"
     assert mu_client.get(LOGIN).status_code == 401
+
+
+def test_one_off_access_token_serves_that_install_only(
+    client: TestClient, hub: FakeHub, tmp_path: Path
+) -> None:
+    hub.gated_access["tester/gated"] = {TOKEN}
+    response = client.post(f"{M}/install", params={"source": "tester/gated", "access_token": TOKEN}, json={})
+    assert response.status_code == 201 and TOKEN not in response.text
+    job = wait_job(client, response.json()["id"])
+    assert job["status"] == "completed", job
+    assert job["source"]["access_token"] is None
+    assert any(r.authorization == f"Bearer {TOKEN}" for r in hub.requests if "/resolve/" in r.path)
+    assert client.get(LOGIN).json() == "invalid"  # not stored
+    assert TOKEN not in client.get(f"{M}/install").text
+    assert not list((tmp_path / "root").rglob("job.json"))
+    bad = client.post(f"{M}/install", params={"source": "tester/gated", "access_token": "a b"}, json={})
+    assert bad.status_code == 422
+
+
+def test_one_off_access_token_goes_to_the_url_host_only(make_client: AppFactory, tmp_path: Path) -> None:
+    client = make_client(allow_private_download_urls=True)
+    body = lora_file(tmp_path / "style.safetensors").read_bytes()
+    seen: dict[str, str | None] = {}
+
+    def final(handler: object) -> None:
+        seen["cdn"] = handler.headers.get("Authorization")  # type: ignore[attr-defined]
+        serve_bytes(body)(handler)  # type: ignore[arg-type]
+
+    with local_server({"/style.safetensors": final}) as cdn:
+
+        def first(handler: object) -> None:
+            seen["origin"] = handler.headers.get("Authorization")  # type: ignore[attr-defined]
+            serve_redirect(cdn.url("/style.safetensors"))(handler)  # type: ignore[arg-type]
+
+        with local_server({"/dl": first}) as origin:
+            params = {"source": origin.url("/dl"), "access_token": "civitai-token"}
+            job = wait_job(client, client.post(f"{M}/install", params=params, json={}).json()["id"])
+    assert job["status"] == "completed", job
+    assert seen == {"origin": "Bearer civitai-token", "cdn": None}

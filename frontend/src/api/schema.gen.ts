@@ -1139,6 +1139,7 @@ export interface paths {
          * Install Model
          * @description Install from a server path, an http(s) URL or a Hugging Face repo (`owner/name`,
          *     `owner/name:subfolder`, `owner/name::file.safetensors`, `https://huggingface.co/owner/name`).
+         *     `access_token` is used for this install only and never returned.
          */
         post: operations["install_model"];
         /** Prune Model Install Jobs */
@@ -9860,6 +9861,7 @@ export interface operations {
                 source: string;
                 inplace?: boolean;
                 sha256?: string | null;
+                access_token?: string | null;
             };
             header?: never;
             path?: never;
