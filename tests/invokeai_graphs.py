@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "invokeai_graphs"
-NAMES = ("t2i", "t2i_lora", "img2img", "inpaint", "controlnet", "sdxl_refiner", "upscale")
+NAMES = ("t2i", "t2i_lora", "img2img", "inpaint", "controlnet", "sdxl_t2i", "sdxl_refiner", "upscale")
 
 
 def _substitute(value: Any, models: dict[str, dict[str, Any]], images: dict[str, str]) -> Any:

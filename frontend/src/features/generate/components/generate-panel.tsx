@@ -79,7 +79,9 @@ export function GeneratePanel({ board, noModels, queueSummary }: GeneratePanelPr
       });
       return;
     }
-    const body = buildEnqueueBody(params, targetBoard?.boardId ?? null, seedsFor(params));
+    const model = models.data?.find((m) => m.key === params.modelKey);
+    if (!model) return;
+    const body = buildEnqueueBody({ params, model, boardId: targetBoard?.boardId ?? null, seeds: seedsFor(params) });
     enqueue.mutate(body, {
       onSuccess: (result) =>
         notifications.show({
@@ -91,7 +93,7 @@ export function GeneratePanel({ board, noModels, queueSummary }: GeneratePanelPr
         }),
       onError: (error) => notifyError("Could not queue the generation", error),
     });
-  }, [params, targetBoard, enqueue]);
+  }, [params, targetBoard, enqueue, models.data]);
 
   const noModel = models.isSuccess && models.data.length === 0;
   const modelOptions = (models.data ?? []).map((m) => ({ value: m.key, label: m.name }));

@@ -1,5 +1,6 @@
-/** The Generate panel's parameters: defaults, limits (the `sd_text_to_image` node's), a main
- * model's default settings, and validation of whatever was stored between visits. */
+/** The Generate panel's parameters: defaults, limits (those of InvokeAI's noise and
+ * denoise_latents nodes), a main model's default settings, and validation of whatever was stored
+ * between visits. */
 import type { ModelConfig, SchedulerName } from "@/lib/api-types";
 import { isSchedulerName } from "@/lib/schedulers";
 

@@ -76,6 +76,30 @@ describe("describeQueueItem", () => {
     expect(describeQueueItem(item({}, "   "), me).prompt).toBeNull();
   });
 
+  it("reads a standard InvokeAI graph's prompt, size and steps from its core_metadata node", () => {
+    const standard = item({
+      session: {
+        graph: {
+          nodes: {
+            pos_cond: { id: "pos_cond", type: "compel", prompt: "(a red fox)1.2" },
+            neg_cond: { id: "neg_cond", type: "compel", prompt: "blurry" },
+            core_metadata: {
+              id: "core_metadata",
+              type: "core_metadata",
+              positive_prompt: "(a red fox)1.2",
+              negative_prompt: "blurry",
+              width: 512,
+              height: 768,
+              steps: 30,
+            },
+          },
+          edges: [],
+        },
+      },
+    });
+    expect(describeQueueItem(standard, me)).toMatchObject({ prompt: "(a red fox)1.2", details: "512×768 · 30 steps" });
+  });
+
   it("carries the error of a failed item", () => {
     expect(describeQueueItem(item({ status: "failed", error_message: "Out of memory" }), me).error).toBe("Out of memory");
   });

@@ -25,7 +25,8 @@ export interface QueueItemView {
   redacted: boolean;
   /** "You", the owner's name (administrators), or "Another user". */
   owner: string;
-  /** The gen node's prompt (or a node's prompt), shortened; null when hidden or absent. */
+  /** The positive prompt (core_metadata's, the gen node's or a node's), shortened; null when
+   * hidden or absent. */
   prompt: string | null;
   /** "512×512 · 30 steps" for generation items. */
   details: string | null;
@@ -43,12 +44,31 @@ export function isLive(status: Status): boolean {
 
 type Node = Record<string, unknown>;
 
-/** The node that carries the prompt: "gen" (the Generate panel's), else the first with one. */
-function promptNode(item: SessionQueueItem): Node | null {
+/** What the queue shows of a graph: the prompt, size and steps. A standard InvokeAI graph carries
+ * them on its core_metadata node; the compound nodes ("gen" from scripts) on themselves. */
+interface Summary {
+  prompt: unknown;
+  width: unknown;
+  height: unknown;
+  steps: unknown;
+}
+
+const summary = (node: Node, promptField: string): Summary => ({
+  prompt: node[promptField],
+  width: node.width,
+  height: node.height,
+  steps: node.steps,
+});
+
+function summaryOf(item: SessionQueueItem): Summary | null {
   const graph = item.session.graph as { nodes?: Record<string, Node> } | undefined;
   const nodes = graph?.nodes ?? {};
-  if (nodes.gen && typeof nodes.gen.prompt === "string") return nodes.gen;
-  return Object.values(nodes).find((node) => typeof node.prompt === "string") ?? null;
+  const all = Object.values(nodes);
+  const metadata = all.find((node) => node.type === "core_metadata" && typeof node.positive_prompt === "string");
+  if (metadata) return summary(metadata, "positive_prompt");
+  if (nodes.gen && typeof nodes.gen.prompt === "string") return summary(nodes.gen, "prompt");
+  const other = all.find((node) => typeof node.prompt === "string");
+  return other ? summary(other, "prompt") : null;
 }
 
 function shorten(text: string): string {
@@ -59,7 +79,7 @@ function shorten(text: string): string {
 export function describeQueueItem(item: SessionQueueItem, actor: Actor): QueueItemView {
   const redacted = isRedacted(item);
   const mine = !redacted && item.user_id === actor.user.user_id;
-  const node = redacted ? null : promptNode(item);
+  const node = redacted ? null : summaryOf(item);
   const prompt = node && typeof node.prompt === "string" && node.prompt.trim() ? shorten(node.prompt) : null;
   const size = node && typeof node.width === "number" && typeof node.height === "number" ? `${node.width}×${node.height}` : null;
   const steps = node && typeof node.steps === "number" ? `${node.steps} steps` : null;
