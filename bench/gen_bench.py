@@ -14,7 +14,7 @@ Models (`--model`):
 3. Queued: `Services` on a temporary root (single-user mode, the model's record inserted, socket
    delivery and the worker in this process) and InvokeAI's graph as its UI builds it
    (`tests/fixtures/invokeai_graphs/t2i.json`, or `sdxl_t2i.json`: main_model_loader → clip_skip →
-   compel ×2 → collect ×2 → noise → denoise_latents → l2i with core_metadata) with the same
+   compel x2 → collect x2 → noise → denoise_latents → l2i with core_metadata) with the same
    parameters, enqueued through `QueueService.enqueue_batch` and timed to the `completed` status
    event; its it/s from denoise_latents' progress events (each carries a latent preview). The
    path adds graph validation, queue writes, ten nodes' events, the tensor store between nodes,
@@ -158,7 +158,10 @@ def invokeai_body(model: dict[str, Any], steps: int, seed: int, size: int) -> di
             node["prompt"] = PROMPT if positive else NEGATIVE
             if sdxl:
                 node["style"] = node["prompt"]
-                node |= {key: size for key in ("original_width", "original_height", "target_width", "target_height")}
+                node |= {
+                    key: size
+                    for key in ("original_width", "original_height", "target_width", "target_height")
+                }
         if node["type"] in ("noise", "core_metadata"):
             node |= {"width": size, "height": size, "seed": seed}
         if node["type"] in ("denoise_latents", "core_metadata"):
@@ -187,7 +190,10 @@ def _direct_pipeline(services: Services, base: str) -> Any:
     from diffusers import EulerDiscreteScheduler, StableDiffusionPipeline, StableDiffusionXLPipeline
 
     loaded = services.model_loader.load(MODEL_KEY)
-    components = {**loaded.components, "scheduler": EulerDiscreteScheduler.from_config(loaded.scheduler.config)}
+    components = {
+        **loaded.components,
+        "scheduler": EulerDiscreteScheduler.from_config(loaded.scheduler.config),
+    }
     if base == "sdxl":
         pipe = StableDiffusionXLPipeline(**components, add_watermarker=False)
     else:
@@ -321,7 +327,6 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     import torch
-
     from diffusers.utils import logging as diffusers_logging
     from transformers.utils import logging as transformers_logging
 

@@ -43,6 +43,7 @@ class Settings(BaseModel):
     outputs_dir: Path | None = None
     models_dir: Path | None = None
     model_cache_gb: float = Field(default=6.0, ge=0)
+    session_tensors_memory_mb: float = Field(default=512.0, ge=0)
     max_queue_size: int = Field(default=10000, ge=1)
     allow_private_download_urls: bool = False
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"

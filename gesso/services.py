@@ -105,6 +105,7 @@ class Services:
             users,
             models=model_loader,
             tensors_dir=settings.root / "tmp",
+            tensors_memory_limit=int(settings.session_tensors_memory_mb * 2**20),
         )
         sockets = SocketServer(
             auth, allow_origins=settings.allow_origins, sweep_seconds=settings.socket_sweep_seconds

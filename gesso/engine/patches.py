@@ -72,7 +72,9 @@ def skip_clip_layers(text_encoder: Any, skipped: int) -> Iterator[None]:
     if skipped <= 0:
         yield
         return
-    encoder = text_encoder.text_model.encoder
+    # transformers 5's CLIPTextModel holds the encoder itself; CLIPTextModelWithProjection (and
+    # older releases) under `text_model`.
+    encoder = getattr(text_encoder, "text_model", text_encoder).encoder
     layers = encoder.layers
     if skipped >= len(layers):
         raise ValueError(f"clip skip {skipped} leaves none of the text encoder's {len(layers)} layers")

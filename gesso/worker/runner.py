@@ -20,7 +20,7 @@ from gesso.engine.context import Canceled, NodeContext, NodeImages, NodeModels
 from gesso.engine.executor import NodeFailed, execute
 from gesso.engine.graph import InvalidGraph, parse_graph
 from gesso.engine.registry import NodeRegistry
-from gesso.engine.tensors import SessionTensors
+from gesso.engine.tensors import DEFAULT_MEMORY_LIMIT, SessionTensors
 from gesso.queue.service import QueueService
 from gesso.queue.store import QueueItemRecord
 from gesso.users.service import UserService
@@ -41,6 +41,7 @@ class Worker:
         *,
         models: NodeModels | None = None,
         tensors_dir: Path | None = None,
+        tensors_memory_limit: int = DEFAULT_MEMORY_LIMIT,
         queue_id: str = "default",
         idle_poll_seconds: float = 2.0,
     ) -> None:
@@ -50,6 +51,7 @@ class Worker:
         self._users = users
         self._models = models
         self._tensors_dir = tensors_dir or Path(tempfile.gettempdir()) / "gesso-tensors"
+        self._tensors_memory_limit = tensors_memory_limit
         self._queue_id = queue_id
         self._idle_poll = idle_poll_seconds
         self._wake = threading.Event()
@@ -143,11 +145,11 @@ class Worker:
         except InvalidGraph as exc:
             self._queue.finish(item.item_id, "failed", session, ("InvalidGraph", exc.detail, ""))
             return
-        tensors = SessionTensors(self._tensors_dir, item.session_id)
+        tensors = SessionTensors(self._tensors_dir, item.session_id, memory_limit=self._tensors_memory_limit)
         try:
             self._execute(item, session, graph, owner, tensors)
         finally:
-            tensors.close()  # completed, failed or canceled: the session's tensors go
+            tensors.close()  # also when something unexpected escaped _execute
 
     def _execute(
         self,
@@ -179,14 +181,19 @@ class Worker:
                 tensors=tensors,
             )
 
+        # The session's tensors go before its final status is published, so whoever sees the
+        # item end never finds them still on disk.
         try:
             run = execute(graph, self._registry, make_context, listener, canceled_or_owner_gone)
         except Canceled:
+            tensors.close()
             error = None if self._cancel_current.is_set() else ("OwnerInactive", OWNER_GONE, "")
             self._queue.finish(item.item_id, "canceled", listener.session, error)
         except NodeFailed as failure:
+            tensors.close()
             listener.failed(failure)
             error = (failure.error_type, failure.error_message, failure.error_traceback)
             self._queue.finish(item.item_id, "failed", listener.session, error)
         else:
+            tensors.close()
             self._queue.finish(item.item_id, "completed", listener.record(run))

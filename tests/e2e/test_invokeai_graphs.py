@@ -92,6 +92,7 @@ def message(response: Any) -> str:
     return detail if isinstance(detail, str) else " ".join(item["msg"] for item in detail)
 
 
+@pytest.mark.timeout(480)  # eight graphs, three model families, on shared CPUs
 def test_invokeai_graphs_each_make_an_image_with_metadata_and_events(
     world: World, listen: Callable[[str], Listener]
 ) -> None:
