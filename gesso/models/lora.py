@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 COMPONENT_PREFIXES = (
@@ -45,6 +46,11 @@ DOTTED_SUFFIXES = {
     "alpha": "alpha",
 }
 SGM_BLOCKS = re.compile(r"^lora_unet_(input_blocks|middle_block|output_blocks)_")
+SGM_BLOCK_NAMES = (
+    ("lora_unet_input_blocks_", "lora_unet_down_blocks_"),
+    ("lora_unet_middle_block_", "lora_unet_mid_block_"),
+    ("lora_unet_output_blocks_", "lora_unet_up_blocks_"),
+)
 
 
 class UnknownLoraLayout(ValueError):
@@ -117,10 +123,21 @@ def _sgm_to_diffusers(state_dict: dict[str, Any], unet_config: dict[str, Any] | 
 
     if unet_config is None:
         raise UnknownLoraLayout("this LoRA names original SDXL UNet blocks and needs the UNet's config")
+    config = SimpleNamespace(**unet_config)  # diffusers reads it by attribute (`.layers_per_block`)
     try:
-        return dict(_maybe_map_sgm_blocks_to_diffusers(dict(state_dict), unet_config))  # type: ignore[no-untyped-call]
+        renumbered = _maybe_map_sgm_blocks_to_diffusers(dict(state_dict), config)  # type: ignore[no-untyped-call]
     except Exception as exc:
         raise UnknownLoraLayout(f"cannot map its original UNet block names: {exc}") from exc
+    # diffusers renumbers the blocks but keeps the original block names ("input_blocks_1_attentions_0");
+    # its module names are down_blocks / mid_block / up_blocks.
+    return {_diffusers_block_names(key): tensor for key, tensor in renumbered.items()}
+
+
+def _diffusers_block_names(key: str) -> str:
+    for original, diffusers_name in SGM_BLOCK_NAMES:
+        if key.startswith(original):
+            return diffusers_name + key[len(original) :]
+    return key
 
 
 def layer_delta(layer: LoraLayer, weight: Any) -> Any:
