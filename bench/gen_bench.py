@@ -2,7 +2,8 @@
 diffusers directly, at the same size, steps, scheduler (Euler), CFG and seed (needs the `gen` extra).
 
 Models (`--model`):
-- `tiny` (default): the tiny random SD 1.x pipeline of `tests/gen_fixtures.py`, for CPUs.
+- `tiny` (default), `tiny-sdxl`: the tiny random SD 1.x / SDXL pipelines of `tests/gen_fixtures.py`,
+  for CPUs (`tiny-sdxl` checks the SDXL path of this script).
 - `sd15`, `sdxl`: full-size SD 1.5 / SDXL 1.0 base architectures with random weights, built from
   their published configurations (`bench/full_models.py`, no download), in float16, for GPUs.
 
@@ -22,7 +23,7 @@ Models (`--model`):
 Direct and queued runs alternate (`--rounds`) after one warm-up each; overhead = (queued - direct)
 / direct of the medians. Goal: <= 5%.
 
-Usage: .venv/bin/python bench/gen_bench.py [--model tiny|sd15|sdxl] [--size PX] [--steps N]
+Usage: .venv/bin/python bench/gen_bench.py [--model tiny|tiny-sdxl|sd15|sdxl] [--size PX] [--steps N]
        [--rounds N] [--loads N] [--threads N] [--json out.json]
   CPU:  bench/gen_bench.py                                  (tiny, 256x256, 8 steps)
   GPU:  bench/gen_bench.py --model sd15 --size 512 --steps 30
@@ -58,7 +59,7 @@ from gesso.models.loader import ModelLoader, identifier, pick_device  # noqa: E4
 from gesso.models.store import insert_model  # noqa: E402
 from gesso.queue.schemas import Batch  # noqa: E402
 from gesso.services import Services  # noqa: E402
-from tests.gen_fixtures import build_tiny_pipeline, model_record, models_database  # noqa: E402
+from tests.gen_fixtures import build_tiny_pipeline, build_tiny_sdxl, model_record, models_database  # noqa: E402
 from tests.invokeai_graphs import enqueue_body, node_of_type  # noqa: E402
 
 GOAL_OVERHEAD = 0.05
@@ -311,6 +312,8 @@ def report(model: str, params: int, cache: dict[str, Any], paths: dict[str, Any]
 def build_model(name: str, folder: Path) -> Any:
     if name == "tiny":
         return model_record(MODEL_KEY, build_tiny_pipeline(folder / "tiny-sd1"))
+    if name == "tiny-sdxl":
+        return model_record(MODEL_KEY, build_tiny_sdxl(folder / "tiny-sdxl"), base="sdxl")
     device = pick_device()
     path = build_full_pipeline(name, folder / name, device=device)
     return model_record(MODEL_KEY, path, base=BASES[name], name=f"random {name}")
@@ -318,7 +321,7 @@ def build_model(name: str, folder: Path) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", choices=("tiny", "sd15", "sdxl"), default="tiny")
+    parser.add_argument("--model", choices=("tiny", "tiny-sdxl", "sd15", "sdxl"), default="tiny")
     parser.add_argument("--size", type=int, default=256, help="image width and height (multiple of 8)")
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=7)
@@ -334,7 +337,7 @@ def main() -> None:
     transformers_logging.disable_progress_bar()
     if args.threads:
         torch.set_num_threads(args.threads)
-    loads = args.loads or (5 if args.model == "tiny" else 1)
+    loads = args.loads or (5 if args.model.startswith("tiny") else 1)
     folder = Path(tempfile.mkdtemp(prefix="gesso-gen-bench-"))
     try:
         started = time.perf_counter()
