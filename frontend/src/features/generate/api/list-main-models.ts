@@ -8,7 +8,7 @@ import { canBuildFor } from "../utils/graph";
  * by name. */
 export function listMainModels(signal?: AbortSignal): Promise<ModelConfig[]> {
   return apiRequest<{ models: ModelConfig[] }>("api/v2/models/", { query: { model_type: "main" }, signal }).then((list) =>
-    [...list.models].sort((a, b) => a.name.localeCompare(b.name)),
+    list.models.filter(canBuildFor).sort((a, b) => a.name.localeCompare(b.name)),
   );
 }
 

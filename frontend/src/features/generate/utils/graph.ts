@@ -144,13 +144,13 @@ export function buildEnqueueBody({ params, model, boardId, seeds, vae = null, lo
   const { width, height, steps, cfgScale, scheduler } = params;
 
   g.add(NODE_IDS.model, sdxl ? "sdxl_model_loader" : "main_model_loader", { model: identifierOf(model) });
-  let clip = NODE_IDS.model;
+  let clip: string = NODE_IDS.model;
   if (!sdxl) {
     clip = g.add(NODE_IDS.clipSkip, "clip_skip", { skipped_layers: 0 });
     g.connect(NODE_IDS.model, "clip", clip, "clip");
   }
-  let unet = NODE_IDS.model;
-  let clip2 = NODE_IDS.model;
+  let unet: string = NODE_IDS.model;
+  let clip2: string = NODE_IDS.model;
   if (loras.length > 0) {
     unet = clip = clip2 = addLoras(g, loras, sdxl, clip);
   }
