@@ -1,7 +1,8 @@
 """InvokeAI 6.x graphs as its UI builds them (`tests/fixtures/invokeai_graphs/*.json`, whole
 `enqueue_batch` bodies), with our installed models and images put in for the placeholders:
 `<sd1>`, `<sdxl>`, `<refiner>`, `<kohya_lora>`, `<controlnet>`, `<upscaler>` as model keys and
-`<init_image>`, `<mask_image>`, `<control_image>` as image names."""
+`<init_image>`, `<mask_image>` (alpha: transparent is kept), `<inpaint_mask>` (grey: black is
+regenerated), `<control_image>` as image names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "invokeai_graphs"
-NAMES = ("t2i", "t2i_lora", "img2img", "inpaint", "controlnet", "sdxl_t2i", "sdxl_refiner", "upscale")
+NAMES = (
+    "t2i", "t2i_lora", "img2img", "inpaint", "inpaint_v6", "controlnet", "sdxl_t2i", "sdxl_refiner",
+    "upscale",
+)  # fmt: skip
 
 
 def _substitute(value: Any, models: dict[str, dict[str, Any]], images: dict[str, str]) -> Any:

@@ -2,8 +2,9 @@
 
 A scheduler is built with `from_config(pipe.scheduler.config, **overrides)`, so it keeps the
 model's own noise schedule (betas, prediction type, …). The `_k` names use Karras sigmas.
-`dpmpp_sde` is left out: its diffusers class needs the `torchsde` package, which the `gen`
-extra does not install. diffusers is imported only when a scheduler is made.
+`dpmpp_sde`/`dpmpp_sde_k` are left out (their diffusers class needs the `torchsde` package, which
+the `gen` extra does not install), and so is `er_sde` (InvokeAI's own scheduler, not diffusers').
+diffusers is imported only when a scheduler is made.
 """
 
 from __future__ import annotations
@@ -25,15 +26,21 @@ SchedulerName = Literal[
     "euler_k",
     "euler_a",
     "kdpm_2",
+    "kdpm_2_k",
     "kdpm_2_a",
+    "kdpm_2_a_k",
     "dpmpp_2s",
     "dpmpp_2s_k",
     "dpmpp_2m",
     "dpmpp_2m_k",
     "dpmpp_2m_sde",
     "dpmpp_2m_sde_k",
+    "dpmpp_3m",
+    "dpmpp_3m_k",
     "unipc",
     "unipc_k",
+    "lcm",
+    "tcd",
 ]
 
 _PLAIN = {"use_karras_sigmas": False}
@@ -53,16 +60,28 @@ SCHEDULERS: dict[str, tuple[str, dict[str, Any]]] = {
     "euler": ("EulerDiscreteScheduler", _PLAIN),
     "euler_k": ("EulerDiscreteScheduler", _KARRAS),
     "euler_a": ("EulerAncestralDiscreteScheduler", {}),
-    "kdpm_2": ("KDPM2DiscreteScheduler", {}),
-    "kdpm_2_a": ("KDPM2AncestralDiscreteScheduler", {}),
+    "kdpm_2": ("KDPM2DiscreteScheduler", _PLAIN),
+    "kdpm_2_k": ("KDPM2DiscreteScheduler", _KARRAS),
+    "kdpm_2_a": ("KDPM2AncestralDiscreteScheduler", _PLAIN),
+    "kdpm_2_a_k": ("KDPM2AncestralDiscreteScheduler", _KARRAS),
     "dpmpp_2s": ("DPMSolverSinglestepScheduler", _PLAIN),
     "dpmpp_2s_k": ("DPMSolverSinglestepScheduler", _KARRAS),
     "dpmpp_2m": ("DPMSolverMultistepScheduler", {**_PLAIN, "algorithm_type": "dpmsolver++"}),
     "dpmpp_2m_k": ("DPMSolverMultistepScheduler", {**_KARRAS, "algorithm_type": "dpmsolver++"}),
     "dpmpp_2m_sde": ("DPMSolverMultistepScheduler", {**_PLAIN, "algorithm_type": "sde-dpmsolver++"}),
     "dpmpp_2m_sde_k": ("DPMSolverMultistepScheduler", {**_KARRAS, "algorithm_type": "sde-dpmsolver++"}),
+    "dpmpp_3m": (
+        "DPMSolverMultistepScheduler",
+        {**_PLAIN, "algorithm_type": "dpmsolver++", "solver_order": 3},
+    ),
+    "dpmpp_3m_k": (
+        "DPMSolverMultistepScheduler",
+        {**_KARRAS, "algorithm_type": "dpmsolver++", "solver_order": 3},
+    ),
     "unipc": ("UniPCMultistepScheduler", _PLAIN),
     "unipc_k": ("UniPCMultistepScheduler", _KARRAS),
+    "lcm": ("LCMScheduler", {}),
+    "tcd": ("TCDScheduler", {}),
 }
 
 SCHEDULER_NAMES: tuple[str, ...] = typing.get_args(SchedulerName)

@@ -75,9 +75,12 @@ def upload(world: World, who: str, image: Image.Image) -> str:
 def user_images(world: World, who: str) -> dict[str, str]:
     mask = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
     mask.paste((255, 255, 255, 255), (16, 16, 48, 48))  # the painted square is regenerated
+    grey_mask = Image.new("L", (64, 64), 255)
+    grey_mask.paste(0, (16, 16, 48, 48))  # the same square, as InvokeAI 6.x's canvas sends it
     return {
         "<init_image>": upload(world, who, Image.new("RGB", (64, 64), (200, 40, 40))),
         "<mask_image>": upload(world, who, mask),
+        "<inpaint_mask>": upload(world, who, grey_mask),
         "<control_image>": upload(world, who, Image.new("RGB", (64, 64), (255, 255, 255))),
     }
 
@@ -92,7 +95,7 @@ def message(response: Any) -> str:
     return detail if isinstance(detail, str) else " ".join(item["msg"] for item in detail)
 
 
-@pytest.mark.timeout(480)  # eight graphs, three model families, on shared CPUs
+@pytest.mark.timeout(540)  # nine graphs, three model families, on shared CPUs
 def test_invokeai_graphs_each_make_an_image_with_metadata_and_events(
     world: World, listen: Callable[[str], Listener]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gesso.engine.nodes.compose import COMPOSE_NODES
 from gesso.engine.nodes.controlnet import CONTROL_NODES
 from gesso.engine.nodes.diffusers_sd import DIFFUSERS_NODES
 from gesso.engine.nodes.gallery import GALLERY_NODES
@@ -17,7 +18,7 @@ from gesso.engine.registry import NodeRegistry
 
 NODE_GROUPS = (
     PRIMITIVE_NODES, IMAGE_OP_NODES, GALLERY_NODES, DIFFUSERS_NODES, SD_MODEL_NODES, SD_PROMPT_NODES,
-    SD_LATENT_NODES, MASK_NODES, METADATA_NODES, CONTROL_NODES, UPSCALE_NODES,
+    SD_LATENT_NODES, MASK_NODES, METADATA_NODES, CONTROL_NODES, UPSCALE_NODES, COMPOSE_NODES,
 )  # fmt: skip
 
 

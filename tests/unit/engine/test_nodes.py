@@ -94,6 +94,10 @@ def test_registry_is_fresh_and_holds_every_spec_type_and_the_gesso_extras() -> N
         "gesso_img_adjust",
         "sd_text_to_image",
         "sd_image_to_image",
+        # InvokeAI 6.x canvas paste-back, beyond SPEC §14's list
+        "expand_mask_with_fade",
+        "invokeai_img_blend",
+        "apply_mask_to_image",
     }
     assert all(node_class.output_class.output_type.endswith("_output") for node_class in first)
 
