@@ -1,4 +1,5 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useState, type ReactNode } from "react";
+import type { ImageDTO } from "@/lib/api-types";
 import { useSearchParams } from "react-router";
 import { useBoard } from "../api/get-board";
 import { useBoards } from "../api/list-boards";
@@ -10,9 +11,16 @@ import classes from "./gallery.module.css";
 import { FILTER_CATEGORIES, ImagesPanel, type ImageFilter } from "./images-panel";
 import { ImageViewer } from "./image-viewer";
 
+interface GalleryPageProps {
+  boardId?: string;
+  basePath?: string;
+  /** More actions for the viewer's image (the generation workspace's, composed in app/). */
+  imageActions?: (image: ImageDTO) => ReactNode;
+}
+
 /** Boards on the left, the selected board's images on the right; `?image=` opens the viewer.
  * `basePath` is the page the gallery is shown on (board links stay on it). */
-export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery" }: { boardId?: string; basePath?: string }) {
+export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery", imageActions }: GalleryPageProps) {
   const [showArchived, setShowArchived] = useState(false);
   const boards = useBoards(showArchived);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -59,7 +67,13 @@ export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery" }: 
           onOpen={(image) => navigateViewer(image.image_name)}
         />
         {openImage && (
-          <ImageViewer imageName={openImage} images={loaded} boards={boardList} onNavigate={navigateViewer} />
+          <ImageViewer
+            imageName={openImage}
+            images={loaded}
+            boards={boardList}
+            onNavigate={navigateViewer}
+            imageActions={imageActions}
+          />
         )}
       </div>
     </GalleryPathContext.Provider>

@@ -26,7 +26,7 @@ import {
   IconTrash,
   IconWand,
 } from "@tabler/icons-react";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { notifyError, notifySuccess } from "@/components/notify";
 import { useSession } from "@/hooks/use-session";
@@ -48,9 +48,10 @@ interface ImageViewerProps {
   images: readonly ImageDTO[];
   boards: readonly BoardDTO[];
   onNavigate: (imageName: string | null) => void;
+  imageActions?: (image: ImageDTO) => ReactNode;
 }
 
-export function ImageViewer({ imageName, images, boards, onNavigate }: ImageViewerProps) {
+export function ImageViewer({ imageName, images, boards, onNavigate, imageActions }: ImageViewerProps) {
   const index = images.findIndex((i) => i.image_name === imageName);
   const listed = index >= 0 ? images[index] : undefined;
   const fetched = useImage(imageName, listed === undefined);
@@ -106,7 +107,12 @@ export function ImageViewer({ imageName, images, boards, onNavigate }: ImageView
               </Button>
             </Group>
           </Box>
-          <ImageDetails image={image.data} boards={boards} onDeleted={() => onNavigate(next?.image_name ?? previous?.image_name ?? null)} />
+          <ImageDetails
+            image={image.data}
+            boards={boards}
+            onDeleted={() => onNavigate(next?.image_name ?? previous?.image_name ?? null)}
+            actions={imageActions?.(image.data)}
+          />
         </Group>
       ) : image.error ? (
         <ErrorAlert error={image.error} title="Cannot show this image" />
@@ -121,10 +127,12 @@ function ImageDetails({
   image,
   boards,
   onDeleted,
+  actions,
 }: {
   image: ImageDTO;
   boards: readonly BoardDTO[];
   onDeleted: () => void;
+  actions?: ReactNode;
 }) {
   const session = useSession();
   const metadata = useImageMetadata(image.image_name);
@@ -198,6 +206,7 @@ function ImageDetails({
       >
         Use these parameters
       </Button>
+      {actions}
       <ScrollArea.Autosize mah="calc(100dvh - 280px)" type="auto" offsetScrollbars>
         <Stack gap="xs">
           <Group gap={6}>

@@ -1,23 +1,31 @@
-import { Button, Group, Loader, NumberInput, Select, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Accordion, Button, Group, Loader, NumberInput, Select, Stack, Text, Title } from "@mantine/core";
 import { getHotkeyHandler } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconSparkles } from "@tabler/icons-react";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { notifyError } from "@/components/notify";
-import { useSession } from "@/hooks/use-session";
+import type { ImageDTO } from "@/lib/api-types";
+import { errorMessage } from "@/lib/api-client";
 import { plural } from "@/lib/format";
 import { useEnqueueBatch } from "../api/enqueue-batch";
 import { useMainModels } from "../api/list-main-models";
-import { useGenerateParams } from "../hooks/use-generate-params";
-import { useGenerationProgress } from "../hooks/use-generation-progress";
+import { useModels } from "../api/list-models";
+import type { GenerationState } from "../events";
+import type { InpaintCanvasState } from "../hooks/use-inpaint-canvas";
+import { usePromptHistory } from "../hooks/use-prompt-history";
 import { useRecalledParameters } from "../hooks/use-recalled-parameters";
 import { buildEnqueueBody } from "../utils/graph";
 import { applyModelDefaults, LIMITS, paramErrors, withInstalledModel, type GenerateParams } from "../utils/params";
+import { requestFor, type InpaintInput } from "../utils/request";
 import { seedsFor } from "../utils/seeds";
 import classes from "./generate.module.css";
 import { GenerationStatus } from "./generation-status";
+import { LoraVaeFields } from "./lora-vae-fields";
+import { ModeFields } from "./mode-fields";
 import { ParameterFields } from "./parameter-fields";
+import { PromptFields } from "./prompt-fields";
+import { ControlFields, RefinerFields } from "./refiner-control-fields";
 
 export interface TargetBoard {
   boardId: string;
@@ -31,6 +39,12 @@ interface GeneratePanelProps {
   noModels: ReactNode;
   /** Queue counts, under the Invoke button. */
   queueSummary?: ReactNode;
+  params: GenerateParams;
+  setParams: (update: (params: GenerateParams) => GenerateParams) => void;
+  progress: GenerationState;
+  canvas: InpaintCanvasState;
+  /** The init/canvas image's DTO once loaded. */
+  initImage: ImageDTO | null;
 }
 
 const FIELD_LABELS: Record<keyof GenerateParams, string> = {
@@ -45,69 +59,91 @@ const FIELD_LABELS: Record<keyof GenerateParams, string> = {
   seed: "the seed",
   randomSeed: "the seed",
   runs: "the number of images",
+  mode: "the mode",
+  initImage: "the init image",
+  strength: "the denoising strength",
+  loras: "the LoRAs",
+  vaeKey: "the VAE",
+  refiner: "the refiner",
+  control: "the ControlNet",
 };
 
-/** Text-to-image parameters, Invoke, and live progress (InvokeAI's left panel). */
-export function GeneratePanel({ board, noModels, queueSummary }: GeneratePanelProps) {
-  const { user } = useSession();
+/** Parameters, Invoke, and live progress (InvokeAI's left panel). */
+export function GeneratePanel({ board, noModels, queueSummary, params, setParams, progress, canvas, initImage }: GeneratePanelProps) {
   const models = useMainModels();
-  const [params, setParams] = useGenerateParams(user.user_id);
+  const allModels = useModels();
+  const { remember } = usePromptHistory();
   // "Uncategorized" chosen for one board; opening another board saves there again.
   const [uncategorizedFor, setUncategorizedFor] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState(false);
+  const [preparing, setPreparing] = useState(false);
   const enqueue = useEnqueueBatch();
-  const progress = useGenerationProgress(user.user_id);
   const errors = paramErrors(params);
-  const shownErrors = submitted ? errors : { ...errors, modelKey: undefined };
+  const shownErrors = submitted ? errors : { ...errors, modelKey: undefined, initImage: undefined };
   const change = (changes: Partial<GenerateParams>) => setParams((p) => ({ ...p, ...changes }));
   const targetBoard = board && uncategorizedFor !== board.boardId ? board : null;
+  const model = models.data?.find((m) => m.key === params.modelKey);
 
-  useRecalledParameters(models.data, params, setParams);
+  useRecalledParameters(models.data, allModels.data, params, setParams);
   useEffect(() => {
     if (models.data) setParams((p) => withInstalledModel(p, models.data));
   }, [models.data, setParams]);
 
-  const invoke = useCallback(() => {
+  const invoke = useCallback(async () => {
     setSubmitted(true);
-    if (enqueue.isPending) return;
+    if (enqueue.isPending || preparing) return;
     const problems = Object.keys(paramErrors(params)) as (keyof GenerateParams)[];
-    if (problems.length > 0) {
-      notifications.show({
-        color: "red",
-        title: "Nothing was queued",
-        message: `Check ${problems.map((field) => FIELD_LABELS[field]).join(", ")}.`,
-      });
-      return;
+    const refuse = (message: string) => notifications.show({ color: "red", title: "Nothing was queued", message });
+    if (problems.length > 0) return refuse(`Check ${problems.map((field) => FIELD_LABELS[field]).join(", ")}.`);
+    let inpaint: InpaintInput | null = null;
+    if (params.mode === "inpaint") {
+      if (!initImage) return refuse("Open an image in the canvas first.");
+      setPreparing(true);
+      try {
+        inpaint = await canvas.prepare(initImage);
+      } catch (error) {
+        return refuse(errorMessage(error));
+      } finally {
+        setPreparing(false);
+      }
     }
-    const model = models.data?.find((m) => m.key === params.modelKey);
-    if (!model) return;
-    const body = buildEnqueueBody({ params, model, boardId: targetBoard?.boardId ?? null, seeds: seedsFor(params) });
-    enqueue.mutate(body, {
-      onSuccess: (result) =>
+    const outcome = requestFor({
+      params,
+      models: allModels.data ?? [],
+      boardId: targetBoard?.boardId ?? null,
+      seeds: seedsFor(params),
+      inpaint,
+    });
+    if (!outcome.ok) return refuse(outcome.problem);
+    enqueue.mutate(buildEnqueueBody(outcome.request), {
+      onSuccess: (result) => {
+        remember(params.prompt);
+        if (inpaint) canvas.setComparison({ before: inpaint.init.imageName, after: null, startedWith: progress.lastImage });
         notifications.show({
           color: result.enqueued < result.requested ? "yellow" : "teal",
           message:
             result.enqueued < result.requested
               ? `The queue is full: ${result.enqueued} of ${result.requested} queued`
               : `${plural(result.enqueued, "image")} queued`,
-        }),
+        });
+      },
       onError: (error) => notifyError("Could not queue the generation", error),
     });
-  }, [params, targetBoard, enqueue, models.data]);
+  }, [params, targetBoard, enqueue, preparing, allModels.data, initImage, canvas, remember, progress.lastImage]);
 
   const noModel = models.isSuccess && models.data.length === 0;
   const modelOptions = (models.data ?? []).map((m) => ({ value: m.key, label: m.name }));
 
   return (
-    <section className={classes.panel} aria-label="Generate" onKeyDown={getHotkeyHandler([["mod+Enter", invoke]])}>
+    <section className={classes.panel} aria-label="Generate" onKeyDown={getHotkeyHandler([["mod+Enter", () => void invoke()]])}>
       <div className={classes.header}>
         <Group gap="xs" wrap="nowrap" align="flex-end">
           <Button
             flex={1}
             size="md"
             leftSection={<IconSparkles size={18} />}
-            onClick={invoke}
-            loading={enqueue.isPending}
+            onClick={() => void invoke()}
+            loading={enqueue.isPending || preparing}
             disabled={noModel || !models.isSuccess}
             title="Invoke (Ctrl+Enter)"
           >
@@ -150,27 +186,31 @@ export function GeneratePanel({ board, noModels, queueSummary }: GeneratePanelPr
             disabled={noModel}
             searchable
           />
-          <Textarea
-            label="Prompt"
-            placeholder="What should the image show?"
-            value={params.prompt}
-            onChange={(e) => change({ prompt: e.currentTarget.value })}
-            autosize
-            minRows={3}
-            maxRows={10}
-            error={errors.prompt}
-          />
-          <Textarea
-            label="Negative prompt"
-            placeholder="What to keep out of it"
-            value={params.negativePrompt}
-            onChange={(e) => change({ negativePrompt: e.currentTarget.value })}
-            autosize
-            minRows={2}
-            maxRows={6}
-            error={errors.negativePrompt}
-          />
-          <ParameterFields params={params} errors={errors} onChange={change} />
+          <ModeFields params={params} errors={shownErrors} onChange={change} />
+          <PromptFields params={params} errors={errors} onChange={change} />
+          <ParameterFields params={params} errors={errors} onChange={change} sizeFromImage={params.mode === "inpaint"} />
+          <Accordion multiple variant="separated" defaultValue={params.loras.length > 0 ? ["models"] : []}>
+            <Accordion.Item value="models">
+              <Accordion.Control>LoRAs and VAE{params.loras.length > 0 ? ` (${params.loras.length})` : ""}</Accordion.Control>
+              <Accordion.Panel>
+                <LoraVaeFields params={params} models={allModels.data ?? []} base={model?.base} errors={errors} onChange={change} />
+              </Accordion.Panel>
+            </Accordion.Item>
+            <Accordion.Item value="control">
+              <Accordion.Control>ControlNet{params.control.enabled ? " (on)" : ""}</Accordion.Control>
+              <Accordion.Panel>
+                <ControlFields params={params} models={allModels.data ?? []} base={model?.base} errors={errors} onChange={change} />
+              </Accordion.Panel>
+            </Accordion.Item>
+            {model?.base === "sdxl" && (
+              <Accordion.Item value="refiner">
+                <Accordion.Control>Refiner{params.refiner.enabled ? " (on)" : ""}</Accordion.Control>
+                <Accordion.Panel>
+                  <RefinerFields params={params} models={allModels.data ?? []} errors={errors} onChange={change} />
+                </Accordion.Panel>
+              </Accordion.Item>
+            )}
+          </Accordion>
           <Select
             label="Save to"
             data={[

@@ -9,12 +9,14 @@ interface FieldsProps {
   params: GenerateParams;
   errors: ParamErrors;
   onChange: (changes: Partial<GenerateParams>) => void;
+  /** Inpainting runs at the canvas's size: width and height are not chosen here. */
+  sizeFromImage?: boolean;
 }
 
 const asNumber = (value: string | number, fallback: number) => (typeof value === "number" ? value : fallback);
 
 /** Size, steps, CFG, scheduler and seed. */
-export function ParameterFields({ params, errors, onChange }: FieldsProps) {
+export function ParameterFields({ params, errors, onChange, sizeFromImage = false }: FieldsProps) {
   return (
     <Stack gap="sm">
       <Group gap="xs" align="flex-start" wrap="nowrap">
@@ -29,6 +31,8 @@ export function ParameterFields({ params, errors, onChange }: FieldsProps) {
             step={LIMITS.side.step}
             allowDecimal={false}
             error={errors.width}
+            disabled={sizeFromImage}
+            description={sizeFromImage ? "The canvas's size" : undefined}
           />
           <NumberInput
             label="Height"
@@ -40,14 +44,17 @@ export function ParameterFields({ params, errors, onChange }: FieldsProps) {
             step={LIMITS.side.step}
             allowDecimal={false}
             error={errors.height}
+            disabled={sizeFromImage}
+            description={sizeFromImage ? "The canvas's size" : undefined}
           />
         </SimpleGrid>
         <Tooltip label="Swap width and height">
           <ActionIcon
             variant="default"
             size="input-sm"
-            mt={25}
+            mt={sizeFromImage ? 44 : 25}
             aria-label="Swap width and height"
+            disabled={sizeFromImage}
             onClick={() => onChange({ width: params.height, height: params.width })}
           >
             <IconArrowsExchange size={16} />
@@ -88,7 +95,7 @@ export function ParameterFields({ params, errors, onChange }: FieldsProps) {
   );
 }
 
-function SeedField({ params, errors, onChange }: FieldsProps) {
+function SeedField({ params, errors, onChange }: Omit<FieldsProps, "sizeFromImage">) {
   return (
     <Stack gap={6}>
       <Group gap="xs" align="flex-end" wrap="nowrap">

@@ -1,28 +1,13 @@
-import { useEffect, useState } from "react";
-import { restoreParams, type GenerateParams } from "../utils/params";
+import { restoreParams } from "../utils/params";
+import { useClientSetting } from "./use-client-setting";
 
-const STORAGE_PREFIX = "gesso.generate.";
+/** Client-state key of the Generate panel's settings. */
+const PARAMS_KEY = "gesso.generate.params";
 
-function read(key: string): unknown {
-  try {
-    const stored = window.sessionStorage.getItem(key);
-    return stored ? (JSON.parse(stored) as unknown) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The panel's parameters, kept per user for this browser tab (sessionStorage, so a prompt
- * does not outlive the tab on a shared computer) and so across page changes and reloads. */
-export function useGenerateParams(userId: string) {
-  const key = STORAGE_PREFIX + userId;
-  const [params, setParams] = useState<GenerateParams>(() => restoreParams(read(key)));
-  useEffect(() => {
-    try {
-      window.sessionStorage.setItem(key, JSON.stringify(params));
-    } catch {
-      // Storage full or unavailable: the parameters live as long as the page.
-    }
-  }, [key, params]);
-  return [params, setParams] as const;
+/** The panel's parameters, kept per user on the server, so they survive reloads and follow the
+ * user to another browser. Every component using it shares them (the viewer's "use as init
+ * image" changes what the panel shows). */
+export function useGenerateParams() {
+  const { value, setValue, ready } = useClientSetting(PARAMS_KEY, restoreParams);
+  return [value, setValue, ready] as const;
 }

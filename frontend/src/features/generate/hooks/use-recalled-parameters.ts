@@ -10,6 +10,7 @@ import { applyRecall, parseRecallValue } from "../utils/recall";
  * known, says so, and clears them so they apply only once. */
 export function useRecalledParameters(
   models: readonly ModelConfig[] | undefined,
+  allModels: readonly ModelConfig[] | undefined,
   params: GenerateParams,
   setParams: (params: GenerateParams) => void,
 ) {
@@ -23,12 +24,12 @@ export function useRecalledParameters(
       handled.current = null; // the same parameters may be recalled again later
       return;
     }
-    if (!models || handled.current === raw) return;
+    if (!models || !allModels || handled.current === raw) return;
     handled.current = raw;
     const metadata = parseRecallValue(raw);
     if (metadata) {
       // From an installed model first, so its defaults never override the recalled values.
-      const outcome = applyRecall(withInstalledModel(params, models), metadata, models);
+      const outcome = applyRecall(withInstalledModel(params, models), metadata, allModels);
       setParams(outcome.params);
       notifications.show({
         color: outcome.missingModel ? "yellow" : "teal",
@@ -39,5 +40,5 @@ export function useRecalledParameters(
       });
     }
     clear();
-  }, [raw, models, params, setParams, clear]);
+  }, [raw, models, allModels, params, setParams, clear]);
 }
