@@ -111,7 +111,7 @@ export function ImageViewer({ imageName, images, boards, onNavigate, imageAction
             image={image.data}
             boards={boards}
             onDeleted={() => onNavigate(next?.image_name ?? previous?.image_name ?? null)}
-            actions={imageActions?.(image.data)}
+            extraActions={imageActions?.(image.data)}
           />
         </Group>
       ) : image.error ? (
@@ -127,12 +127,12 @@ function ImageDetails({
   image,
   boards,
   onDeleted,
-  actions,
+  extraActions,
 }: {
   image: ImageDTO;
   boards: readonly BoardDTO[];
   onDeleted: () => void;
-  actions?: ReactNode;
+  extraActions?: ReactNode;
 }) {
   const session = useSession();
   const metadata = useImageMetadata(image.image_name);
@@ -206,7 +206,7 @@ function ImageDetails({
       >
         Use these parameters
       </Button>
-      {actions}
+      {extraActions}
       <ScrollArea.Autosize mah="calc(100dvh - 280px)" type="auto" offsetScrollbars>
         <Stack gap="xs">
           <Group gap={6}>

@@ -2,7 +2,7 @@ import { Accordion, Button, Group, Loader, NumberInput, Select, Stack, Text, Tit
 import { getHotkeyHandler } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconSparkles } from "@tabler/icons-react";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useState, type ReactNode, type SetStateAction } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { notifyError } from "@/components/notify";
 import type { ImageDTO } from "@/lib/api-types";
@@ -40,7 +40,7 @@ interface GeneratePanelProps {
   /** Queue counts, under the Invoke button. */
   queueSummary?: ReactNode;
   params: GenerateParams;
-  setParams: (update: (params: GenerateParams) => GenerateParams) => void;
+  setParams: (update: SetStateAction<GenerateParams>) => void;
   progress: GenerationState;
   canvas: InpaintCanvasState;
   /** The init/canvas image's DTO once loaded. */

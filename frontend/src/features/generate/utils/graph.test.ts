@@ -97,7 +97,7 @@ describe("buildEnqueueBody: SD 1.x text to image", () => {
         { node_path: NODE_IDS.metadata, field_name: "seed", items: [5, 9, 11] },
       ],
     ]);
-    expect(many.batch.data[0]?.map((d) => d.node_path)).toEqual(
+    expect(many.batch.data?.[0]?.map((d) => d.node_path)).toEqual(
       t2iFixture.batch.data[0]?.map((d) => d.node_path.split(":")[0]),
     );
   });

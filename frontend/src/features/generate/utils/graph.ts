@@ -18,7 +18,7 @@
 import { GraphBuilder, identifierOf, type EnqueueBatchBody, type ModelIdentifier } from "./graph-builder";
 import type { GenerateParams, GenerationMode } from "./params";
 
-export { identifierOf, type EnqueueBatchBody, type GraphEdge, type ModelIdentifier } from "./graph-builder";
+export { type EnqueueBatchBody, type GraphEdge, type ModelIdentifier } from "./graph-builder";
 
 /** Bases the standard graphs here cover (refiners run only behind a base model). */
 export const GRAPH_BASES = ["sd-1", "sd-2", "sdxl"] as const;

@@ -212,7 +212,7 @@ const isInitImage = (v: unknown): v is InitImageRef => isRecord(v) && isString(v
 
 /** A stored group of settings: each field kept when it has the default's type (or null where the
  * default is null and a string is stored). */
-function restoreGroup<T extends object>(stored: unknown, defaults: T): T {
+function restoreGroup<T extends RefinerParams | ControlParams>(stored: unknown, defaults: T): T {
   if (!isRecord(stored)) return defaults;
   const result: Record<string, unknown> = { ...defaults };
   for (const [key, fallback] of Object.entries(defaults)) {

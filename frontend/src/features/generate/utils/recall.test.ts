@@ -52,7 +52,7 @@ describe("applyRecall", () => {
   });
 
   it("keeps everything for an image without parameters", () => {
-    expect(applyRecall(current, {}, models)).toEqual({ params: current, applied: 0, missingModel: null });
+    expect(applyRecall(current, {}, models)).toEqual({ params: current, applied: 0, missingModel: null, missingLoras: 0 });
   });
 });
 
