@@ -194,6 +194,7 @@ def test_image_to_image_from_a_dropped_gallery_image(
     me.screenshot("workspace-img2img")
 
     # A dropped name that is no image is refused in words, and nothing changes.
+    me.allow_console_error(r"404 .*no-such-image\.png")
     drop_image(page, "drop-init-image", "no-such-image.png")
     expect(page.get_by_text(re.compile("That image cannot be used"))).to_be_visible()
 

@@ -12,7 +12,6 @@ const SHORTCUTS: [string, string][] = [
   ["E", "Brush / eraser"],
   ["Ctrl+Z (⌘Z)", "Undo"],
   ["Ctrl+Shift+Z", "Redo"],
-  ["Ctrl+Enter", "Invoke"],
   ["?", "This list"],
 ];
 
