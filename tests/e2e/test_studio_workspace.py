@@ -132,6 +132,19 @@ def viewer_menu(page: Page, button: str, item: str) -> None:
     page.get_by_role("menuitem", name=item).click()
 
 
+def comparison_loaded(page: Page) -> list[int]:
+    """Waits for the before/after images; returns their natural widths."""
+    loaded = """() => {
+        const images = [...document.querySelectorAll("[data-testid=comparison] img")];
+        return images.length === 2 && images.every((img) => img.complete && img.naturalWidth > 0);
+    }"""
+    page.wait_for_function(loaded)
+    widths: list[int] = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=comparison] img')].map((i) => i.naturalWidth)"
+    )
+    return widths
+
+
 @pytest.mark.timeout(480)  # builds and installs the tiny models first
 def test_lora_pick_persists_and_is_in_the_graph(workspace: dict[str, Any], new_visitor: NewVisitor) -> None:
     server, board = workspace["server"], workspace["board"]
@@ -245,6 +258,7 @@ def test_inpaint_with_a_painted_mask_and_outpainting(
     me.screenshot("workspace-inpaint-mask")
     page.get_by_role("button", name="Invoke").click()
     expect(page.get_by_test_id("comparison")).to_be_visible(timeout=GENERATION_TIMEOUT_S * 1000)
+    comparison_loaded(page)
     me.screenshot("workspace-inpaint-compare")
     after = wait_for_board_images(server, board, len(before) + 1)
     made = metadata(server, after[0]["image_name"])
@@ -264,6 +278,8 @@ def test_inpaint_with_a_painted_mask_and_outpainting(
     page.get_by_role("button", name="Invoke").click()
     extended = wait_for_board_images(server, board, len(before) + 2)[0]
     assert (extended["width"], extended["height"]) == (80, 64)
+    expect(page.get_by_test_id("comparison")).to_be_visible(timeout=GENERATION_TIMEOUT_S * 1000)
+    assert comparison_loaded(page) == [80, 80], "before (padded) and after are the extended canvas"
     me.screenshot("workspace-outpaint")
 
 

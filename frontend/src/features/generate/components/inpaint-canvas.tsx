@@ -237,18 +237,19 @@ function MaskStage({ state, image }: { state: InpaintCanvasState; image: ImageDT
 
 function Comparison({ before, after }: { before: string; after: string }) {
   const [split, setSplit] = useState(50);
+  const url = (name: string) => resolveAppUrl(`api/v1/images/i/${encodeURIComponent(name)}/full`);
   return (
-    <Stack className={classes.stage} gap="sm">
-      <div className={classes.layers} data-testid="comparison">
-        <img className={classes.image} src={resolveAppUrl(`api/v1/images/i/${encodeURIComponent(before)}/full`)} alt="Before" />
-        <img
-          className={classes.after}
-          style={{ clipPath: `inset(0 0 0 ${split}%)` }}
-          src={resolveAppUrl(`api/v1/images/i/${encodeURIComponent(after)}/full`)}
-          alt="After"
-        />
-      </div>
-      <Slider w={320} aria-label="Before and after" value={split} onChange={setSplit} label={(v) => `${v}%`} />
-    </Stack>
+    <div className={classes.stage}>
+      <Stack align="center" gap="sm" w="100%">
+        <div className={classes.compare} data-testid="comparison">
+          <img className={classes.image} src={url(before)} alt="Before" />
+          <img className={classes.after} style={{ clipPath: `inset(0 0 0 ${split}%)` }} src={url(after)} alt="After" />
+        </div>
+        <Slider w={320} aria-label="Before and after" value={split} onChange={setSplit} label={(v) => `${v}%`} />
+        <Text size="xs" c="dimmed">
+          Left of the line: before; right: after.
+        </Text>
+      </Stack>
+    </div>
   );
 }
