@@ -270,6 +270,8 @@ def test_inpaint_with_a_painted_mask_and_outpainting(
         )
         assert masks.is_success, masks.text
         assert masks.json()["total"] >= 1, "the painted mask was not uploaded as a mask image"
+        gallery = client.get("/api/v1/images/", params={"board_id": "none", "is_intermediate": False})
+        assert gallery.json()["total"] == 0, "masks made by the graph must not show in Uncategorized"
 
     # Outpainting: extend the right side by 16 px; the new area is generated.
     page.get_by_role("button", name="Back to the mask").click()

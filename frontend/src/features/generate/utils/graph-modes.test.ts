@@ -107,6 +107,9 @@ describe("inpaint", () => {
       board: { board_id: "b1" },
     });
     expect(graph.nodes[NODE_IDS.alphaToMask]).toMatchObject({ image: { image_name: "mask.png" }, invert: true });
+    // The masks the graph makes stay out of the gallery.
+    expect(graph.nodes[NODE_IDS.alphaToMask]?.is_intermediate).toBe(true);
+    expect(graph.nodes[NODE_IDS.gradientMask]?.is_intermediate).toBe(true);
     expect(graph.nodes[NODE_IDS.denoise]).toMatchObject({ denoising_start: 0 });
     expect(graph.nodes[NODE_IDS.metadata]).toMatchObject({ generation_mode: "inpaint", strength: 1 });
   });

@@ -338,10 +338,13 @@ function addInitImage(g: GraphBuilder, init: InitImage, params: GenerateParams, 
 }
 
 /** tomask turns the painted (opaque) area black; create_gradient_mask fades its edge into the
- * denoise mask and gives canvas_paste_back the area to take from the generated image. */
+ * denoise mask and gives canvas_paste_back the area to take from the generated image. Both save
+ * images: intermediate ones, so masks stay out of the gallery (the nodes' default is a gallery
+ * image). */
 function addInpaintMask(g: GraphBuilder, init: InitImage, maskName: string, vaeSource: string): void {
-  g.add(NODE_IDS.alphaToMask, "tomask", { image: { image_name: maskName }, invert: true });
+  g.add(NODE_IDS.alphaToMask, "tomask", { image: { image_name: maskName }, invert: true, is_intermediate: true });
   g.add(NODE_IDS.gradientMask, "create_gradient_mask", {
+    is_intermediate: true,
     coherence_mode: "Gaussian Blur",
     minimum_denoise: 0,
     edge_radius: 8,
