@@ -12,6 +12,7 @@ from gesso.api.deps import Boards
 from gesso.auth.deps import CurrentUser
 from gesso.boards.deps import Listing
 from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult
+from gesso.db.engine import run_read
 from gesso.pagination import OffsetPaginatedResults
 from gesso.responses import json_response
 
@@ -26,8 +27,8 @@ def create_board(
 
 
 @router.get("/", response_model=OffsetPaginatedResults[BoardDTO] | list[BoardDTO], name="list_boards")
-def list_boards(actor: CurrentUser, boards: Boards, listing: Listing) -> Response:
-    summaries, total = boards.list_boards(actor, listing)
+async def list_boards(actor: CurrentUser, boards: Boards, listing: Listing) -> Response:
+    summaries, total = await run_read(boards.reads_are_local, boards.list_boards, actor, listing)
     items = [BoardDTO.from_summary(s) for s in summaries]
     if listing.everything:
         return json_response(list[BoardDTO], items)

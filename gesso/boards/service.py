@@ -59,6 +59,10 @@ class BoardService:
         self._db = db
         self._contents = contents
 
+    @property
+    def reads_are_local(self) -> bool:
+        return self._db.reads_are_local
+
     def create_board(self, actor: Actor, board_name: str) -> BoardSummary:
         now = utcnow()
         board = Board(

@@ -8,15 +8,20 @@ locks (`SELECT … FOR UPDATE`) for the same effect.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Database:
@@ -27,6 +32,13 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def reads_are_local(self) -> bool:
+        """Reads are a local file's indexed lookups (SQLite): cheaper to run on the event loop
+        than the two thread hand-offs a threadpool call costs. A networked database waits on
+        I/O, which must never block the loop."""
+        return self.is_sqlite
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -105,3 +117,11 @@ def _create_sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("gesso_write", False) else "BEGIN")
 
     return engine
+
+
+async def run_read(local: bool, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a short read from an async handler: in place when `local` (see
+    `Database.reads_are_local`), in the threadpool otherwise."""
+    if local:
+        return fn(*args, **kwargs)
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))

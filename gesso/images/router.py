@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from gesso.api.deps import Images
 from gesso.api.security_headers import CSP, IMAGE_CSP
 from gesso.auth.deps import CurrentUser, MediaUser
+from gesso.db.engine import run_read
 from gesso.images.deps import ImageFilters, Upload, UploadBody
 from gesso.images.schemas import (
     DeleteImagesResult,
@@ -41,14 +42,14 @@ def upload_image(
 
 
 @router.get("/", response_model=OffsetPaginatedResults[ImageDTO], name="list_image_dtos")
-def list_image_dtos(
+async def list_image_dtos(
     actor: CurrentUser,
     images: Images,
     filters: ImageFilters,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
 ) -> Response:
-    records, total = images.list_images(actor, filters, offset, limit)
+    records, total = await run_read(images.reads_are_local, images.list_images, actor, filters, offset, limit)
     items = [ImageDTO.from_record(r) for r in records]
     page = OffsetPaginatedResults[ImageDTO].model_construct(
         limit=limit, offset=offset, total=total, items=items
@@ -57,8 +58,8 @@ def list_image_dtos(
 
 
 @router.get("/names", response_model=ImageNamesResult)
-def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> Response:
-    names, starred_count = images.image_names(actor, filters)
+async def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> Response:
+    names, starred_count = await run_read(images.reads_are_local, images.image_names, actor, filters)
     result = ImageNamesResult.model_construct(
         image_names=names, starred_count=starred_count, total_count=len(names)
     )

@@ -85,6 +85,10 @@ class ImageService:
         self.files = files
         self._max_metadata_bytes = max_metadata_bytes
 
+    @property
+    def reads_are_local(self) -> bool:
+        return self._db.reads_are_local
+
     # -- reading ---------------------------------------------------------------------------
 
     def get_image(self, actor: Actor, image_name: str) -> ImageRecord:
@@ -111,7 +115,7 @@ class ImageService:
         able to view it, and then sees every image on it."""
         if query.board_id is None or query.board_id == UNCATEGORIZED:
             return replace(query, scope=visible_images(actor), viewer_id=actor.user_id)
-        with self._db.read() as conn:
+        with self._db.read_once() as conn:
             board = board_store.get_board(conn, query.board_id)
         if board is None:
             raise BoardNotFound()
@@ -127,7 +131,7 @@ class ImageService:
 
     def image_names(self, actor: Actor, query: ImageQuery) -> tuple[list[str], int]:
         scoped = self.scoped_query(actor, query)
-        with self._db.read() as conn:
+        with self._db.read_once() as conn:
             return store.list_image_names(conn, scoped)
 
     def board_image_names(
