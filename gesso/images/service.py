@@ -126,11 +126,15 @@ class ImageService:
         self, actor: Actor, query: ImageQuery, offset: int, limit: int
     ) -> tuple[list[ImageRecord], int]:
         scoped = self.scoped_query(actor, query)
+        if self._db.is_sqlite:
+            return store.list_images_sqlite(self._db, scoped, offset, limit)
         with self._db.read() as conn:
             return store.list_images(conn, scoped, offset, limit)
 
     def image_names(self, actor: Actor, query: ImageQuery) -> tuple[list[str], int]:
         scoped = self.scoped_query(actor, query)
+        if self._db.is_sqlite:
+            return store.list_image_names_sqlite(self._db, scoped)
         with self._db.read_once() as conn:
             return store.list_image_names(conn, scoped)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.boards.contents import BoardContent
+from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.images.tables import images
 
@@ -82,6 +83,19 @@ def get_images(conn: Connection, image_names: Iterable[str]) -> dict[str, ImageR
     return found
 
 
+# A category filter binds a fixed number of values (there are five categories; a shorter list
+# repeats its first entry), so the statement has no expanding parameter and compiles once.
+_CATEGORY_PARAMS = tuple(f"category_{n}" for n in range(5))
+
+
+def _category_values(categories: Sequence[str]) -> dict[str, str]:
+    distinct = list(dict.fromkeys(categories))
+    if len(distinct) > len(_CATEGORY_PARAMS):
+        raise ValueError(f"at most {len(_CATEGORY_PARAMS)} distinct categories")
+    padded = distinct + [distinct[0]] * (len(_CATEGORY_PARAMS) - len(distinct))
+    return dict(zip(_CATEGORY_PARAMS, padded, strict=True))
+
+
 def _where(query: ImageQuery) -> list[sa.ColumnElement[bool]]:
     """The filters of a query's shape; values are bound parameters (see `_values`)."""
     clauses: list[sa.ColumnElement[bool]] = []
@@ -92,7 +106,7 @@ def _where(query: ImageQuery) -> list[sa.ColumnElement[bool]]:
     elif query.board_id is not None:
         clauses.append(images.c.board_id == sa.bindparam("board_id"))
     if query.categories:
-        clauses.append(images.c.image_category.in_(sa.bindparam("categories", expanding=True)))
+        clauses.append(images.c.image_category.in_([sa.bindparam(name) for name in _CATEGORY_PARAMS]))
     if query.is_intermediate is not None:
         clauses.append(images.c.is_intermediate == sa.bindparam("is_intermediate", type_=sa.Boolean()))
     if query.image_origin is not None:
@@ -112,7 +126,7 @@ def _values(query: ImageQuery) -> dict[str, Any]:
     if query.board_id not in (None, UNCATEGORIZED):
         values["board_id"] = query.board_id
     if query.categories:
-        values["categories"] = list(query.categories)
+        values.update(_category_values(query.categories))
     if query.is_intermediate is not None:
         values["is_intermediate"] = query.is_intermediate
     if query.image_origin is not None:
@@ -179,6 +193,52 @@ def list_image_names(conn: Connection, query: ImageQuery) -> tuple[list[str], in
     """Ordered names and the starred count, in one pass over the matching index range."""
     rows = conn.execute(_statement("names", query), _values(query)).all()
     return [row.image_name for row in rows], sum(1 for row in rows if row.starred)
+
+
+# SQLite: the same statements through the driver (`Database.sqlite_fetch_all`); rows hold the
+# stored values, 0/1 for booleans and ISO text for times.
+
+
+def list_images_sqlite(
+    db: Database, query: ImageQuery, offset: int, limit: int
+) -> tuple[list[ImageRecord], int]:
+    values = _values(query)
+    counted, rows = db.sqlite_fetch_all(
+        (_statement("count", query), values),
+        (_statement("page", query), {**values, "offset": offset, "limit": limit}),
+    )
+    return [_sqlite_record(row) for row in rows], int(counted[0][0])
+
+
+def list_image_names_sqlite(db: Database, query: ImageQuery) -> tuple[list[str], int]:
+    (rows,) = db.sqlite_fetch_all((_statement("names", query), _values(query)))
+    return [row[0] for row in rows], sum(1 for row in rows if row[1])
+
+
+def _sqlite_record(row: tuple[Any, ...]) -> ImageRecord:
+    (name, user, board, origin, category, width, height, intermediate, starred, workflow) = row[:10]
+    session_id, node_id, metadata, created_at, updated_at = row[10:]
+    return ImageRecord(
+        name,
+        user,
+        board,
+        origin,
+        category,
+        width,
+        height,
+        bool(intermediate),
+        bool(starred),
+        bool(workflow),
+        session_id,
+        node_id,
+        metadata,
+        _sqlite_time(created_at),
+        _sqlite_time(updated_at),
+    )
+
+
+def _sqlite_time(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def update_image(conn: Connection, image_name: str, **values: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,13 @@ import sqlalchemy as sa
 
 from gesso.config import Settings
 from gesso.db.engine import Database
-from gesso.db.migrate import MigrationError, current_revision, head_revision, upgrade
+from gesso.db.migrate import (
+    MigrationError,
+    current_revision,
+    head_revision,
+    newest_migration_file,
+    upgrade,
+)
 from gesso.services import Services
 from gesso.settings_store.service import MissingJwtSecret
 
@@ -147,3 +155,30 @@ def test_missing_secret_stops_gesso_serve_with_a_clear_message(
     assert exit_code == 1
     error_lines = capsys.readouterr().err.strip().splitlines()
     assert any("JWT secret is missing" in line for line in error_lines)
+
+
+def test_newest_migration_file_is_alembics_head() -> None:
+    assert newest_migration_file() == head_revision()
+
+
+def _upgrade_in_new_process(root: Path) -> tuple[bool, str | None]:
+    """Run `upgrade` as a fresh server process would: did it import Alembic; which revision."""
+    script = (
+        "import sys\n"
+        "from gesso.config import Settings\n"
+        "from gesso.db.engine import Database\n"
+        "from gesso.db.migrate import stored_revision, upgrade\n"
+        f"db = Database(Settings(root={str(root)!r}).resolved_database_url)\n"
+        "upgrade(db)\n"
+        "print('alembic' in sys.modules, stored_revision(db))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    imported, revision = run.stdout.split()
+    return imported == "True", revision
+
+
+def test_starting_on_an_up_to_date_database_skips_alembic(tmp_path: Path) -> None:
+    """A fresh database is migrated by Alembic; the next start reads the revision with one
+    query and never imports Alembic."""
+    assert _upgrade_in_new_process(tmp_path) == (True, head_revision())
+    assert _upgrade_in_new_process(tmp_path) == (False, head_revision())
