@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Connection
 
 from gesso.auth.actor import Actor
@@ -40,6 +41,12 @@ class EmptiedBoard:
 class BoardContents(Protocol):
     def board_contents(self, conn: Connection, board_ids: Sequence[str]) -> dict[str, BoardContent]:
         """Content of each board that has any; boards with none are missing from the result."""
+        ...
+
+    def content_columns(self, board_id: ColumnElement[str]) -> tuple[ColumnElement[Any], ...]:
+        """The same content as SQL a board list selects in its own statement, correlated on
+        `board_id`: labelled `image_count`, `board_total` (every non-intermediate image) and
+        `newest` (the newest image's name)."""
         ...
 
     def board_of_image(self, conn: Connection, image_name: str) -> str | None:

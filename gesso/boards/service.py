@@ -25,7 +25,8 @@ from gesso.boards.access import (
     sees_every_board,
 )
 from gesso.boards.contents import EMPTY, BoardContents
-from gesso.boards.store import Board, BoardSummary
+from gesso.boards.store import Board, BoardSummary, ListedBoard
+from gesso.boards.tables import boards
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import InvalidInput
@@ -58,6 +59,7 @@ class BoardService:
     def __init__(self, db: Database, contents: BoardContents) -> None:
         self._db = db
         self._contents = contents
+        self._content_columns = contents.content_columns(boards.c.board_id)
 
     @property
     def reads_are_local(self) -> bool:
@@ -84,10 +86,11 @@ class BoardService:
         if not listing.everything and (listing.offset is None or listing.limit is None):
             raise InvalidInput("Invalid request: Must provide either 'all' or both 'offset' and 'limit'")
         restricted = not sees_every_board(actor)
-        with self._db.read() as conn:
+        with self._db.read_once() as conn:
             found, total = store.list_boards(
                 conn,
                 VISIBLE_TO_VIEWER if restricted else None,
+                self._content_columns,
                 include_archived=listing.include_archived,
                 order_by=listing.order_by,
                 direction=listing.direction,
@@ -95,8 +98,7 @@ class BoardService:
                 limit=None if listing.everything else listing.limit,
                 params={"viewer_id": actor.user_id} if restricted else None,
             )
-            names = {listed.board.board_id: listed.owner_name for listed in found}
-            return self._summaries(conn, [listed.board for listed in found], names), total
+        return [_listed_summary(listed) for listed in found], total
 
     def get_board(self, actor: Actor, board_id: str) -> BoardSummary:
         with self._db.read() as conn:
@@ -170,6 +172,17 @@ class BoardService:
                 )
             )
         return summaries
+
+
+def _listed_summary(listed: ListedBoard) -> BoardSummary:
+    board = listed.board
+    return BoardSummary(
+        board=board,
+        image_count=listed.image_count,
+        asset_count=listed.board_total - listed.image_count,
+        cover_image_name=board.cover_image_name or listed.newest,
+        owner_username=listed.owner_name,
+    )
 
 
 def _clean_name(name: str) -> str:

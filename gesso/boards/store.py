@@ -69,28 +69,43 @@ def delete_board(conn: Connection, board_id: str) -> None:
 class ListedBoard:
     board: Board
     owner_name: str | None
+    image_count: int
+    board_total: int
+    newest: str | None
 
 
-_LIST_STATEMENTS: dict[tuple[int, bool, str, str, bool], tuple[Any, sa.Select[Any]]] = {}
+ContentColumns = tuple[sa.ColumnElement[Any], ...]
+_LIST_STATEMENTS: dict[tuple[int, int, bool, str, str, bool], tuple[Any, Any, sa.Select[Any]]] = {}
 
 
 def _list_statement(
-    visible: sa.ColumnElement[bool] | None, include_archived: bool, order_by: str, direction: str, paged: bool
+    visible: sa.ColumnElement[bool] | None,
+    content: ContentColumns,
+    include_archived: bool,
+    order_by: str,
+    direction: str,
+    paged: bool,
 ) -> sa.Select[Any]:
     """One statement per kind of list, built once: the boards with the total count (a window
-    over the filtered rows) and the owner's name; the viewer, offset and limit are parameters.
-    Keyed by the clause's identity (clauses compare as SQL, not as values)."""
-    key = (id(visible), include_archived, order_by, direction, paged)
+    over the filtered rows), the owner's name and each board's content (`content`, correlated
+    subqueries from `BoardContents.content_columns`); the viewer, offset and limit are
+    parameters. Keyed by the clauses' identity (clauses compare as SQL, not as values)."""
+    key = (id(visible), id(content), include_archived, order_by, direction, paged)
     cached = _LIST_STATEMENTS.get(key)
-    if cached is not None and cached[0] is visible:
-        return cached[1]
-    query = _build_list_statement(visible, include_archived, order_by, direction, paged)
-    _LIST_STATEMENTS[key] = (visible, query)
+    if cached is not None and cached[0] is visible and cached[1] is content:
+        return cached[2]
+    query = _build_list_statement(visible, content, include_archived, order_by, direction, paged)
+    _LIST_STATEMENTS[key] = (visible, content, query)
     return query
 
 
 def _build_list_statement(
-    visible: sa.ColumnElement[bool] | None, include_archived: bool, order_by: str, direction: str, paged: bool
+    visible: sa.ColumnElement[bool] | None,
+    content: ContentColumns,
+    include_archived: bool,
+    order_by: str,
+    direction: str,
+    paged: bool,
 ) -> sa.Select[Any]:
     where = [] if visible is None else [visible]
     if not include_archived:
@@ -102,6 +117,7 @@ def _build_list_statement(
             boards,
             sa.func.coalesce(users.c.display_name, users.c.email).label("owner_name"),
             sa.func.count().over().label("total"),
+            *content,
         )
         .select_from(boards.outerjoin(users, users.c.user_id == boards.c.user_id))
         .where(*where)
@@ -115,6 +131,7 @@ def _build_list_statement(
 def list_boards(
     conn: Connection,
     visible: sa.ColumnElement[bool] | None,
+    content: ContentColumns,
     *,
     include_archived: bool,
     order_by: str,
@@ -126,14 +143,17 @@ def list_boards(
     """`visible` must be a reusable clause (such as `access.VISIBLE_TO_VIEWER`, its parameters in
     `params`) or None: statements are cached per clause."""
     paged = limit is not None
-    query = _list_statement(visible, include_archived, order_by, direction, paged)
+    query = _list_statement(visible, content, include_archived, order_by, direction, paged)
     values = {**(params or {}), **({"offset": offset, "limit": limit} if paged else {})}
     rows = conn.execute(query, values).all()
     if not rows and offset > 0:  # past the end: no row carries the window's total
-        every = _list_statement(visible, include_archived, order_by, direction, False)
+        every = _list_statement(visible, content, include_archived, order_by, direction, False)
         total = conn.execute(sa.select(sa.func.count()).select_from(every.subquery()), params or {})
         return [], int(total.scalar_one())
-    listed = [ListedBoard(_board(row), row.owner_name) for row in rows]
+    listed = [
+        ListedBoard(_board(row), row.owner_name, int(row.image_count), int(row.board_total), row.newest)
+        for row in rows
+    ]
     return listed, int(rows[0].total) if rows else 0
 
 

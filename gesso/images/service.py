@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Connection
 
 from gesso.auth.actor import Actor
@@ -125,18 +126,10 @@ class ImageService:
     def list_images(
         self, actor: Actor, query: ImageQuery, offset: int, limit: int
     ) -> tuple[list[ImageRecord], int]:
-        scoped = self.scoped_query(actor, query)
-        if self._db.is_sqlite:
-            return store.list_images_sqlite(self._db, scoped, offset, limit)
-        with self._db.read() as conn:
-            return store.list_images(conn, scoped, offset, limit)
+        return store.list_images(self._db, self.scoped_query(actor, query), offset, limit)
 
     def image_names(self, actor: Actor, query: ImageQuery) -> tuple[list[str], int]:
-        scoped = self.scoped_query(actor, query)
-        if self._db.is_sqlite:
-            return store.list_image_names_sqlite(self._db, scoped)
-        with self._db.read_once() as conn:
-            return store.list_image_names(conn, scoped)
+        return store.list_image_names(self._db, self.scoped_query(actor, query))
 
     def board_image_names(
         self, actor: Actor, board_id: str, categories: Sequence[str] | None, is_intermediate: bool | None
@@ -274,7 +267,7 @@ class ImageService:
             scope=own_images(actor), viewer_id=actor.user_id, board_id=UNCATEGORIZED, starred_first=False
         )
         with self._db.write() as conn:
-            names, _ = store.list_image_names(conn, query)
+            names, _ = store.image_names_in(conn, query)
             doomed = list(store.get_images(conn, names).values())
             self._delete_records(conn, names)
         self._delete_files(doomed)
@@ -336,6 +329,9 @@ class ImageService:
 
     def board_contents(self, conn: Connection, board_ids: Sequence[str]) -> dict[str, BoardContent]:
         return store.board_contents(conn, board_ids)
+
+    def content_columns(self, board_id: ColumnElement[str]) -> tuple[ColumnElement[Any], ...]:
+        return store.board_content_columns(board_id)
 
     def board_of_image(self, conn: Connection, image_name: str) -> str | None:
         image, _ = self._load(conn, image_name)

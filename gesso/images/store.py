@@ -180,17 +180,27 @@ def _statement(kind: str, query: ImageQuery) -> Any:
     return statement
 
 
-def list_images(
-    conn: Connection, query: ImageQuery, offset: int, limit: int
-) -> tuple[list[ImageRecord], int]:
+def list_images(db: Database, query: ImageQuery, offset: int, limit: int) -> tuple[list[ImageRecord], int]:
+    """One page of a gallery query and the query's total, read in one transaction."""
+    if db.is_sqlite:
+        return _list_images_sqlite(db, query, offset, limit)
     values = _values(query)
-    total = conn.execute(_statement("count", query), values).scalar_one()
-    rows = conn.execute(_statement("page", query), {**values, "offset": offset, "limit": limit})
-    return [_record(row) for row in rows], int(total)
+    with db.read() as conn:
+        total = conn.execute(_statement("count", query), values).scalar_one()
+        rows = conn.execute(_statement("page", query), {**values, "offset": offset, "limit": limit})
+        return [_record(row) for row in rows], int(total)
 
 
-def list_image_names(conn: Connection, query: ImageQuery) -> tuple[list[str], int]:
+def list_image_names(db: Database, query: ImageQuery) -> tuple[list[str], int]:
     """Ordered names and the starred count, in one pass over the matching index range."""
+    if db.is_sqlite:
+        return _list_image_names_sqlite(db, query)
+    with db.read_once() as conn:
+        return image_names_in(conn, query)
+
+
+def image_names_in(conn: Connection, query: ImageQuery) -> tuple[list[str], int]:
+    """`list_image_names` inside the caller's transaction."""
     rows = conn.execute(_statement("names", query), _values(query)).all()
     return [row.image_name for row in rows], sum(1 for row in rows if row.starred)
 
@@ -199,7 +209,7 @@ def list_image_names(conn: Connection, query: ImageQuery) -> tuple[list[str], in
 # stored values, 0/1 for booleans and ISO text for times.
 
 
-def list_images_sqlite(
+def _list_images_sqlite(
     db: Database, query: ImageQuery, offset: int, limit: int
 ) -> tuple[list[ImageRecord], int]:
     values = _values(query)
@@ -210,7 +220,7 @@ def list_images_sqlite(
     return [_sqlite_record(row) for row in rows], int(counted[0][0])
 
 
-def list_image_names_sqlite(db: Database, query: ImageQuery) -> tuple[list[str], int]:
+def _list_image_names_sqlite(db: Database, query: ImageQuery) -> tuple[list[str], int]:
     (rows,) = db.sqlite_fetch_all((_statement("names", query), _values(query)))
     return [row[0] for row in rows], sum(1 for row in rows if row[1])
 
@@ -312,6 +322,23 @@ def board_contents(conn: Connection, board_ids: Sequence[str]) -> dict[str, Boar
         )
         for row in counts
     }
+
+
+def board_content_columns(board_id: sa.ColumnElement[str]) -> tuple[sa.ColumnElement[Any], ...]:
+    """A board's content as correlated subqueries on `board_id`, for a board list to select in
+    its own statement: general images, all images and the newest image's name (intermediates
+    left out). Each reads only that board's range of `ix_images_board`."""
+    on_board = sa.and_(images.c.board_id == board_id, images.c.is_intermediate.is_(False))
+    counted = sa.select(sa.func.count()).select_from(images)
+    newest = sa.select(images.c.image_name).where(on_board)
+    return (
+        counted.where(on_board, images.c.image_category == "general").scalar_subquery().label("image_count"),
+        counted.where(on_board).scalar_subquery().label("board_total"),
+        newest.order_by(images.c.created_at.desc(), images.c.image_name)
+        .limit(1)
+        .scalar_subquery()
+        .label("newest"),
+    )
 
 
 def images_on_board(conn: Connection, board_id: str) -> list[ImageRecord]:
