@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import Response
 from pydantic import TypeAdapter
+from pydantic_core import to_json
 
 
 @cache
@@ -23,3 +24,9 @@ def _adapter(shape: Any) -> TypeAdapter[Any]:
 def json_response(shape: Any, value: Any, *, status_code: int = 200) -> Response:
     """`value`, of type `shape` (e.g. `list[BoardDTO]`), as an `application/json` response."""
     return Response(_adapter(shape).dump_json(value), status_code=status_code, media_type="application/json")
+
+
+def json_value_response(value: Any) -> Response:
+    """Plain JSON values (dicts, lists, strings, numbers, datetimes) as an `application/json`
+    response, encoded the way pydantic encodes the same values inside a model."""
+    return Response(to_json(value), media_type="application/json")

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Response
 from gesso.api.deps import Boards
 from gesso.auth.deps import CurrentUser
 from gesso.boards.deps import Listing
-from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult
+from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult, board_wire
 from gesso.db.engine import run_read
 from gesso.pagination import OffsetPaginatedResults
-from gesso.responses import json_response
+from gesso.responses import json_value_response
 
 router = APIRouter(prefix="/v1/boards", tags=["boards"])
 
@@ -29,13 +29,12 @@ def create_board(
 @router.get("/", response_model=OffsetPaginatedResults[BoardDTO] | list[BoardDTO], name="list_boards")
 async def list_boards(actor: CurrentUser, boards: Boards, listing: Listing) -> Response:
     summaries, total = await run_read(boards.reads_are_local, boards.list_boards, actor, listing)
-    items = [BoardDTO.from_summary(s) for s in summaries]
+    items = [board_wire(s) for s in summaries]
     if listing.everything:
-        return json_response(list[BoardDTO], items)
-    page = OffsetPaginatedResults[BoardDTO].model_construct(
-        limit=listing.limit or 0, offset=listing.offset or 0, total=total, items=items
+        return json_value_response(items)
+    return json_value_response(
+        {"limit": listing.limit or 0, "offset": listing.offset or 0, "total": total, "items": items}
     )
-    return json_response(OffsetPaginatedResults[BoardDTO], page)
 
 
 @router.get("/{board_id}", response_model=BoardDTO, name="get_board")

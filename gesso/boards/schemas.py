@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +45,26 @@ class BoardDTO(BaseModel):
             owner_username=summary.owner_username,
             deleted_at=None,
         )
+
+
+def board_wire(summary: BoardSummary) -> dict[str, Any]:
+    """`BoardDTO.from_summary(summary)` as the plain dict it serializes to, in the model's field
+    order (tests/unit/test_wire_shapes.py holds them equal), for board lists."""
+    board = summary.board
+    return {
+        "board_id": board.board_id,
+        "board_name": board.board_name,
+        "user_id": board.user_id,
+        "created_at": board.created_at,
+        "updated_at": board.updated_at,
+        "deleted_at": None,
+        "cover_image_name": summary.cover_image_name,
+        "archived": board.archived,
+        "board_visibility": board.board_visibility,
+        "image_count": summary.image_count,
+        "asset_count": summary.asset_count,
+        "owner_username": summary.owner_username,
+    }
 
 
 class BoardChanges(BaseModel):

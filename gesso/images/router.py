@@ -24,9 +24,10 @@ from gesso.images.schemas import (
     ImageUrlsDTO,
     StarredImagesResult,
     UnstarredImagesResult,
+    image_wire,
 )
 from gesso.pagination import OffsetPaginatedResults
-from gesso.responses import json_response
+from gesso.responses import json_value_response
 
 router = APIRouter(prefix="/v1/images", tags=["images"])
 media_router = APIRouter(prefix="/v1/images", tags=["images"])
@@ -50,20 +51,16 @@ async def list_image_dtos(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
 ) -> Response:
     records, total = await run_read(images.reads_are_local, images.list_images, actor, filters, offset, limit)
-    items = [ImageDTO.from_record(r) for r in records]
-    page = OffsetPaginatedResults[ImageDTO].model_construct(
-        limit=limit, offset=offset, total=total, items=items
-    )
-    return json_response(OffsetPaginatedResults[ImageDTO], page)
+    page = {"limit": limit, "offset": offset, "total": total, "items": [image_wire(r) for r in records]}
+    return json_value_response(page)
 
 
 @router.get("/names", response_model=ImageNamesResult)
 async def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> Response:
     names, starred_count = await run_read(images.reads_are_local, images.image_names, actor, filters)
-    result = ImageNamesResult.model_construct(
-        image_names=names, starred_count=starred_count, total_count=len(names)
+    return json_value_response(
+        {"image_names": names, "starred_count": starred_count, "total_count": len(names)}
     )
-    return json_response(ImageNamesResult, result)
 
 
 @router.post("/images_by_names", response_model=list[ImageDTO], name="get_images_by_names")

@@ -82,6 +82,32 @@ class ImageDTO(BaseModel):
         )
 
 
+def image_wire(record: ImageRecord) -> dict[str, Any]:
+    """`ImageDTO.from_record(record)` as the plain dict it serializes to, in the model's field
+    order (tests/unit/test_wire_shapes.py holds them equal): gallery pages encode these in one
+    pass without building a model per image."""
+    full, thumbnail = image_urls(record.image_name)
+    return {
+        "image_name": record.image_name,
+        "image_url": full,
+        "thumbnail_url": thumbnail,
+        "image_origin": record.image_origin,
+        "image_category": record.image_category,
+        "width": record.width,
+        "height": record.height,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "deleted_at": None,
+        "is_intermediate": record.is_intermediate,
+        "starred": record.starred,
+        "has_workflow": record.has_workflow,
+        "session_id": record.session_id,
+        "node_id": record.node_id,
+        "board_id": record.board_id,
+        "user_id": record.user_id,
+    }
+
+
 class ImageRecordChanges(BaseModel):
     """Unknown keys are accepted and ignored, as InvokeAI does."""
 
