@@ -63,8 +63,10 @@ def require_contribute_to_board(actor: Actor, board: Board) -> None:
 
 # The list rule with the viewer as a bound parameter (`viewer_id`), so list statements are built
 # once and reused (SQLAlchemy then skips rebuilding and re-keying them on every request).
+# The visibilities are bound one by one (not an expanding IN), so the statement compiles once.
 VISIBLE_TO_VIEWER = sa.or_(
-    boards.c.user_id == sa.bindparam("viewer_id"), boards.c.board_visibility.in_(READABLE_BY_OTHERS)
+    boards.c.user_id == sa.bindparam("viewer_id"),
+    boards.c.board_visibility.in_([sa.literal(v) for v in sorted(READABLE_BY_OTHERS)]),
 )
 
 

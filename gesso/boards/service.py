@@ -86,18 +86,17 @@ class BoardService:
         if not listing.everything and (listing.offset is None or listing.limit is None):
             raise InvalidInput("Invalid request: Must provide either 'all' or both 'offset' and 'limit'")
         restricted = not sees_every_board(actor)
-        with self._db.read_once() as conn:
-            found, total = store.list_boards(
-                conn,
-                VISIBLE_TO_VIEWER if restricted else None,
-                self._content_columns,
-                include_archived=listing.include_archived,
-                order_by=listing.order_by,
-                direction=listing.direction,
-                offset=0 if listing.everything else listing.offset or 0,
-                limit=None if listing.everything else listing.limit,
-                params={"viewer_id": actor.user_id} if restricted else None,
-            )
+        found, total = store.list_boards(
+            self._db,
+            VISIBLE_TO_VIEWER if restricted else None,
+            self._content_columns,
+            include_archived=listing.include_archived,
+            order_by=listing.order_by,
+            direction=listing.direction,
+            offset=0 if listing.everything else listing.offset or 0,
+            limit=None if listing.everything else listing.limit,
+            params={"viewer_id": actor.user_id} if restricted else None,
+        )
         return [_listed_summary(listed) for listed in found], total
 
     def get_board(self, actor: Actor, board_id: str) -> BoardSummary:

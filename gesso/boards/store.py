@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.boards.tables import boards
+from gesso.db.engine import Database, sqlite_time
 from gesso.db.metadata import utcnow
 from gesso.users.tables import users
 
@@ -129,7 +130,7 @@ def _build_list_statement(
 
 
 def list_boards(
-    conn: Connection,
+    db: Database,
     visible: sa.ColumnElement[bool] | None,
     content: ContentColumns,
     *,
@@ -140,21 +141,52 @@ def list_boards(
     limit: int | None = None,
     params: dict[str, Any] | None = None,
 ) -> tuple[list[ListedBoard], int]:
-    """`visible` must be a reusable clause (such as `access.VISIBLE_TO_VIEWER`, its parameters in
-    `params`) or None: statements are cached per clause."""
+    """One read, without a transaction around it. `visible` must be a reusable clause (such as
+    `access.VISIBLE_TO_VIEWER`, its parameters in `params`) or None: statements are cached per
+    clause. On SQLite the statement runs through the driver (`Database.sqlite_fetch_all`)."""
     paged = limit is not None
     query = _list_statement(visible, content, include_archived, order_by, direction, paged)
     values = {**(params or {}), **({"offset": offset, "limit": limit} if paged else {})}
-    rows = conn.execute(query, values).all()
-    if not rows and offset > 0:  # past the end: no row carries the window's total
+    if db.is_sqlite:
+        (rows,) = db.sqlite_fetch_all((query, values))
+        listed = [_sqlite_listed(row) for row in rows]
+        total = int(rows[0][_TOTAL]) if rows else 0
+    else:
+        with db.read_once() as conn:
+            core_rows = conn.execute(query, values).all()
+        listed = [_listed(row) for row in core_rows]
+        total = int(core_rows[0].total) if core_rows else 0
+    if not listed and offset > 0:  # past the end: no row carries the window's total
         every = _list_statement(visible, content, include_archived, order_by, direction, False)
-        total = conn.execute(sa.select(sa.func.count()).select_from(every.subquery()), params or {})
-        return [], int(total.scalar_one())
-    listed = [
-        ListedBoard(_board(row), row.owner_name, int(row.image_count), int(row.board_total), row.newest)
-        for row in rows
-    ]
-    return listed, int(rows[0].total) if rows else 0
+        with db.read_once() as conn:
+            counted = conn.execute(sa.select(sa.func.count()).select_from(every.subquery()), params or {})
+            return [], int(counted.scalar_one())
+    return listed, total
+
+
+_TOTAL = len(boards.c) + 1  # the window total's position in a list row
+
+
+def _listed(row: Row[Any]) -> ListedBoard:
+    return ListedBoard(_board(row), row.owner_name, int(row.image_count), int(row.board_total), row.newest)
+
+
+def _sqlite_listed(row: tuple[Any, ...]) -> ListedBoard:
+    """A raw SQLite list row: the board's columns (0/1 booleans, ISO text times), then owner
+    name, total, image count, board total, newest image."""
+    board_id, user_id, name, visibility, archived, cover, created_at, updated_at = row[:8]
+    owner_name, _total, image_count, board_total, newest = row[8:]
+    board = Board(
+        board_id,
+        user_id,
+        name,
+        visibility,
+        bool(archived),
+        cover,
+        sqlite_time(created_at),
+        sqlite_time(updated_at),
+    )
+    return ListedBoard(board, owner_name, int(image_count), int(board_total), newest)
 
 
 def owner_names(conn: Connection, user_ids: set[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -17,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.compiler import SQLCompiler
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -95,8 +97,8 @@ class Database:
                 if len(compiled) > 1:
                     cursor.execute("BEGIN")
                 results: list[list[tuple[Any, ...]]] = []
-                for (sql, names), params in compiled:
-                    cursor.execute(sql, [params[name] for name in names])
+                for (sql, names, fixed), params in compiled:
+                    cursor.execute(sql, [params[name] if name in params else fixed[name] for name in names])
                     results.append(list(cursor.fetchall()))
                 if len(compiled) > 1:
                     cursor.execute("COMMIT")
@@ -117,20 +119,29 @@ class Database:
         self.engine.dispose()
 
 
-_SQLITE_COMPILED: dict[int, tuple[SqlStatement, str, tuple[str, ...]]] = {}
+CompiledForDriver = tuple[str, tuple[str, ...], dict[str, Any]]
+_SQLITE_COMPILED: dict[int, tuple[SqlStatement, CompiledForDriver]] = {}
 
 
-def _sqlite_compiled(engine: Engine, statement: SqlStatement) -> tuple[str, tuple[str, ...]]:
-    """SQL text and positional parameter names of a statement, compiled once per object."""
+def _sqlite_compiled(engine: Engine, statement: SqlStatement) -> CompiledForDriver:
+    """SQL text, positional parameter names and the values the statement binds itself (such as
+    a literal compared with or a `LIMIT 1`), compiled once per statement object."""
     cached = _SQLITE_COMPILED.get(id(statement))
     if cached is not None and cached[0] is statement:
-        return cached[1], cached[2]
+        return cached[1]
     compiled = statement.compile(dialect=engine.dialect)
-    order = getattr(compiled, "positiontup", None)  # SQLite's driver takes `?` parameters
+    assert isinstance(compiled, SQLCompiler)
+    order = compiled.positiontup  # SQLite's driver takes `?` parameters, in this order
     if "POSTCOMPILE" in compiled.string or order is None:
         raise ValueError("sqlite_fetch_all needs a statement without expanding parameters")
-    _SQLITE_COMPILED[id(statement)] = (statement, compiled.string, tuple(order))
-    return compiled.string, tuple(order)
+    fixed = {
+        name: bind.value
+        for name, bind in compiled.binds.items()
+        if not bind.required and bind.callable is None and bind.value is not None
+    }
+    result = (compiled.string, tuple(order), fixed)
+    _SQLITE_COMPILED[id(statement)] = (statement, result)
+    return result
 
 
 def create_engine(url: str) -> Engine:
@@ -165,6 +176,12 @@ def _create_sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("gesso_write", False) else "BEGIN")
 
     return engine
+
+
+def sqlite_time(value: str) -> datetime:
+    """A time as SQLite stores it (ISO text, naive UTC; see `metadata.UtcDateTime`) for rows
+    read through `Database.sqlite_fetch_all`."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 async def run_read(local: bool, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.boards.contents import BoardContent
-from gesso.db.engine import Database
+from gesso.db.engine import Database, sqlite_time
 from gesso.db.metadata import utcnow
 from gesso.images.tables import images
 
@@ -242,13 +242,9 @@ def _sqlite_record(row: tuple[Any, ...]) -> ImageRecord:
         session_id,
         node_id,
         metadata,
-        _sqlite_time(created_at),
-        _sqlite_time(updated_at),
+        sqlite_time(created_at),
+        sqlite_time(updated_at),
     )
-
-
-def _sqlite_time(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def update_image(conn: Connection, image_name: str, **values: Any) -> None:
