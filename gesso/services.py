@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService
@@ -22,6 +23,7 @@ from gesso.engine.preflight import GraphPreflight
 from gesso.engine.registry import NodeRegistry
 from gesso.events.bus import InProcessEventBus
 from gesso.events.socket_server import SocketServer
+from gesso.groups.service import GroupService
 from gesso.images.files import ImageFiles
 from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
@@ -46,6 +48,7 @@ class Services:
     app_settings: AppSettings
     hasher: PasswordHasher
     users: UserService
+    groups: GroupService
     tokens: TokenService
     throttle: LoginThrottle
     auth: AuthService
@@ -79,7 +82,16 @@ class Services:
             per_account=settings.login_throttle_per_account, per_ip=settings.login_throttle_per_ip
         )
         users = UserService(db, hasher, strict_passwords=settings.strict_password_checking)
-        auth = AuthService(db, hasher, tokens, throttle, app_settings, multiuser=settings.multiuser)
+        groups = GroupService(db)
+        auth = AuthService(
+            db,
+            hasher,
+            tokens,
+            throttle,
+            app_settings,
+            ApiTokenService(db, multiuser=settings.multiuser),
+            multiuser=settings.multiuser,
+        )
         images = ImageService(
             db,
             ImageFiles(settings.resolved_outputs_dir),
@@ -114,6 +126,7 @@ class Services:
         # A user change first stops their queue items, then moves or drops their sockets.
         users.add_listener(queue.follow_user_change)
         users.add_listener(sockets.follow_user_change)
+        auth.api_tokens.on_revoke(sockets.token_revoked)
         models_dir = settings.resolved_models_dir
         hub_tokens = HubTokens(app_settings)
         hub = HubClient(HubConfig.from_environment(), stored_token=hub_tokens.stored)
@@ -130,6 +143,7 @@ class Services:
             app_settings=app_settings,
             hasher=hasher,
             users=users,
+            groups=groups,
             tokens=tokens,
             throttle=throttle,
             auth=auth,

@@ -10,11 +10,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.service import AuthService
 from gesso.boards.service import BoardService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.engine.registry import NodeRegistry
+from gesso.groups.service import GroupService
 from gesso.images.service import ImageService
 from gesso.models.service import ModelService
 from gesso.queue.service import QueueService
@@ -37,6 +39,14 @@ async def get_settings(services: ServicesDep) -> Settings:
 
 async def get_auth(services: ServicesDep) -> AuthService:
     return services.auth
+
+
+async def get_api_tokens(services: ServicesDep) -> ApiTokenService:
+    return services.auth.api_tokens
+
+
+async def get_groups(services: ServicesDep) -> GroupService:
+    return services.groups
 
 
 async def get_users(services: ServicesDep) -> UserService:
@@ -80,4 +90,6 @@ Db = Annotated[Database, Depends(get_db)]
 Images = Annotated[ImageService, Depends(get_images)]
 Boards = Annotated[BoardService, Depends(get_boards)]
 Auth = Annotated[AuthService, Depends(get_auth)]
+ApiTokens = Annotated[ApiTokenService, Depends(get_api_tokens)]
 Users = Annotated[UserService, Depends(get_users)]
+Groups = Annotated[GroupService, Depends(get_groups)]

@@ -4,19 +4,27 @@
 multi-user mode (plus the web studio's static files and the API docs).
 `tests/architecture/test_routes_protected.py` fails on any route that is neither protected nor
 listed.
+
+`PROTECTED_ROUTERS` is also the one table of the scope each route group needs from a personal
+API token (SPEC §16): GETs need `read`, other methods the scope named here; `SESSION_ONLY`
+writes (tokens, passwords, sessions) refuse tokens. `tests/architecture/test_route_scopes.py`
+fails on a protected route without exactly one scope.
 """
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from gesso.api import app_info
 from gesso.api.errors import ERROR_RESPONSES
 from gesso.auth import router as auth_router
-from gesso.auth.deps import require_actor, require_media_actor
+from gesso.auth import token_router
+from gesso.auth.deps import RequireMediaScope, RequireScope, require_actor, require_media_actor
+from gesso.auth.scopes import Scope
 from gesso.boards import router as boards_router
 from gesso.client_state import router as client_state_router
 from gesso.engine import router as nodes_router
+from gesso.groups import router as groups_router
 from gesso.images import board_images_router
 from gesso.images import router as images_router
 from gesso.models import router as models_router
@@ -34,19 +42,26 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 
 
 PUBLIC_ROUTERS = (app_info.router, auth_router.public_router)
-PROTECTED_ROUTERS = (
-    auth_router.router,
-    users_router.router,
-    boards_router.router,
-    board_images_router.router,
-    images_router.router,
-    client_state_router.router,
-    queue_router.router,
-    nodes_router.router,
-    models_router.router,
+# Profile, sessions and token management: a token may read them but never change them.
+NO_TOKEN_WRITES = RequireScope(None)
+PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
+    (auth_router.router, NO_TOKEN_WRITES),
+    (token_router.router, NO_TOKEN_WRITES),
+    (users_router.router, RequireScope(Scope.ADMIN)),
+    (groups_router.router, RequireScope(Scope.ADMIN)),
+    (boards_router.router, RequireScope(Scope.GALLERY)),
+    (board_images_router.router, RequireScope(Scope.GALLERY)),
+    (images_router.upload_router, RequireScope(Scope.GENERATE)),
+    (images_router.lookup_router, RequireScope(Scope.READ)),
+    (images_router.router, RequireScope(Scope.GALLERY)),
+    # Client state is the studio's own memory of the Generate panel.
+    (client_state_router.router, RequireScope(Scope.GENERATE)),
+    (queue_router.router, RequireScope(Scope.GENERATE)),
+    (nodes_router.router, RequireScope(Scope.GENERATE)),
+    (models_router.router, RequireScope(Scope.MODELS)),
 )
 # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
-MEDIA_ROUTERS = (images_router.media_router,)
+MEDIA_ROUTERS = ((images_router.media_router, RequireMediaScope(None)),)
 
 
 def mount_api(app: FastAPI, prefix: str) -> None:
@@ -57,7 +72,9 @@ def mount_api(app: FastAPI, prefix: str) -> None:
     errors = ERROR_RESPONSES
     for router in PUBLIC_ROUTERS:
         app.include_router(router, prefix=api, responses=errors)
-    for router in MEDIA_ROUTERS:
-        app.include_router(router, prefix=api, dependencies=[Depends(require_media_actor)], responses=errors)
-    for router in PROTECTED_ROUTERS:
-        app.include_router(router, prefix=api, dependencies=[Depends(require_actor)], responses=errors)
+    for router, scope in MEDIA_ROUTERS:
+        identity = [Depends(require_media_actor), Depends(scope)]
+        app.include_router(router, prefix=api, dependencies=identity, responses=errors)
+    for router, scope in PROTECTED_ROUTERS:
+        identity = [Depends(require_actor), Depends(scope)]
+        app.include_router(router, prefix=api, dependencies=identity, responses=errors)

@@ -15,6 +15,10 @@ class Actor:
     is_admin: bool
     session_id: str | None = None
     remember_me: bool = False
+    # Set when the request came with a personal API token: its id and scopes. None for a
+    # session (JWT) or single-user mode, which scopes do not limit.
+    token_id: str | None = None
+    scopes: frozenset[str] | None = None
 
     @property
     def is_system(self) -> bool:

@@ -16,6 +16,8 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from gesso.auth.actor import SYSTEM_ACTOR, Actor
+from gesso.auth.api_tokens import TOKEN_PREFIX
+from gesso.auth.scopes import READ_METHODS, Scope
 from gesso.auth.service import Authentication, AuthService
 from gesso.errors import Forbidden, Unauthenticated
 
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 MEDIA_COOKIE = "gesso_media_token"
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REFRESHED_TOKEN_STATE = "refreshed_token"
+TOKEN_IN_URL = "Tokens are accepted only in the Authorization header, never in the URL"
 
 
 def bearer_token(request: Request) -> str | None:
@@ -50,9 +53,13 @@ async def require_actor(request: Request) -> Actor:
     token = bearer_token(request)
     if token is None:
         raise Unauthenticated("Not authenticated")
+    refuse_token_in_url(request)
     authentication = await _authenticate(auth, token)
     request.state.authentication = authentication
-    if request.method in MUTATING_METHODS:
+    if authentication.claims is None:  # a personal API token: no session, nothing to refresh
+        if authentication.touch_token:
+            await run_in_threadpool(auth.api_tokens.touch, authentication.actor.token_id or "")
+    elif request.method in MUTATING_METHODS:
         set_refreshed_token(request, auth.refreshed_token(authentication).token)
     return authentication.actor
 
@@ -63,12 +70,22 @@ async def require_media_actor(request: Request) -> Actor:
     if not auth.multiuser:
         return SYSTEM_ACTOR
     token = bearer_token(request)
+    refuse_token_in_url(request)
     if token is not None:
         return (await _authenticate(auth, token)).actor
     cookie = request.cookies.get(MEDIA_COOKIE)
     if not cookie:
         raise Unauthenticated("Not authenticated")
     return (await _authenticate(auth, cookie, media=True)).actor
+
+
+def refuse_token_in_url(request: Request) -> None:
+    """A token in a URL leaks into logs, history and Referer headers: refuse the request."""
+    query = request.url.query
+    if query and TOKEN_PREFIX in query:
+        for value in request.query_params.values():
+            if value.startswith(TOKEN_PREFIX):
+                raise Unauthenticated(TOKEN_IN_URL)
 
 
 async def _authenticate(auth: AuthService, token: str, *, media: bool = False) -> Authentication:
@@ -92,6 +109,48 @@ async def require_admin(actor: CurrentUser) -> Actor:
 
 
 AdminUser = Annotated[Actor, Depends(require_admin)]
+
+
+def refuse_api_token(actor: Actor, what: str) -> None:
+    """For the few changes a token may never make inside routes it may otherwise use."""
+    if actor.token_id is not None:
+        raise Forbidden(f"An API token cannot {what}; sign in with your password")
+
+
+class RequireScope:
+    """The scope a route group needs from a personal API token (SPEC §16).
+
+    Each protected router lists exactly one of these in its dependencies (checked by
+    `tests/architecture/test_route_scopes.py`). Reads (GET) need `read`; other methods need the
+    group's `writes` scope. `writes=None` (or `reads=None`) marks routes a token may never use:
+    creating tokens, passwords, sessions. Sessions and single-user mode pass untouched; the
+    role checks (administrator routes) still apply on top, so effective rights are the
+    intersection of the token's scopes and the user's current role.
+    """
+
+    def __init__(self, writes: Scope | None, *, reads: Scope | None = Scope.READ) -> None:
+        self.writes = writes
+        self.reads = reads
+
+    async def __call__(self, request: Request, actor: CurrentUser) -> None:
+        self.check(request, actor)
+
+    def check(self, request: Request, actor: Actor) -> None:
+        if actor.scopes is None:
+            return
+        needed = self.reads if request.method in READ_METHODS else self.writes
+        if needed is None:
+            raise Forbidden("API tokens cannot be used here; sign in with your password")
+        if needed not in actor.scopes:
+            logger.debug("Token %s lacks scope %s", actor.token_id, needed)
+            raise Forbidden(f"This API token lacks the '{needed}' scope")
+
+
+class RequireMediaScope(RequireScope):
+    """`RequireScope` for the media routes, whose identity may come from the media cookie."""
+
+    async def __call__(self, request: Request, actor: MediaUser) -> None:  # type: ignore[override]
+        self.check(request, actor)
 
 
 def current_authentication(request: Request) -> Authentication | None:

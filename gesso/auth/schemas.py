@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from gesso.auth.api_tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS
+from gesso.auth.scopes import ALL_SCOPES, Scope
+from gesso.auth.token_store import ApiTokenRecord
 
 from gesso.users.emails import EmailAddress
 from gesso.users.passwords import MAX_PASSWORD_LENGTH
@@ -68,3 +72,41 @@ class SessionDTO(BaseModel):
 class LogoutAllResponse(BaseModel):
     success: bool
     revoked: int
+
+
+class ApiTokenCreateRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(ALL_SCOPES))
+    expires_in_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_EXPIRY_DAYS,
+        description=f"Days until the token expires (1–{MAX_EXPIRY_DAYS}); {DEFAULT_EXPIRY_DAYS} when omitted",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("name must not be blank")
+        return value.strip()
+
+
+class ApiTokenDTO(BaseModel):
+    token_id: str
+    user_id: str
+    name: str
+    scopes: list[Scope]
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def from_record(cls, record: ApiTokenRecord) -> ApiTokenDTO:
+        fields = {name: getattr(record, name) for name in cls.model_fields if name != "scopes"}
+        return cls(**fields, scopes=[Scope(s) for s in record.scopes.split()])
+
+
+class ApiTokenCreated(ApiTokenDTO):
+    token: str = Field(description="The secret, shown only in this response")

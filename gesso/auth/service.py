@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from gesso.auth import store
 from gesso.auth.actor import Actor
+from gesso.auth.api_tokens import ApiTokenService, is_api_token, scopes_of
 from gesso.auth.store import SessionRecord
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import MEDIA_AUDIENCE, InvalidToken, IssuedToken, TokenClaims, TokenService
@@ -44,7 +45,8 @@ class Authentication:
 
     actor: Actor
     user: UserRecord
-    claims: TokenClaims
+    claims: TokenClaims | None  # None for a personal API token (it has no session)
+    touch_token: bool = False  # an API token whose `last_used_at` is due for a write
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,12 @@ class AuthService:
         tokens: TokenService,
         throttle: LoginThrottle,
         app_settings: AppSettings,
+        api_tokens: ApiTokenService,
         *,
         multiuser: bool,
     ) -> None:
         self._db = db
+        self.api_tokens = api_tokens
         self._hasher = hasher
         self.tokens = tokens
         self._throttle = throttle
@@ -125,6 +129,10 @@ class AuthService:
         return self._db.is_sqlite
 
     def authenticate(self, token: str, *, media: bool = False) -> Authentication:
+        if is_api_token(token):
+            if media:  # the media cookie only ever holds a media JWT
+                raise Unauthenticated(INVALID_TOKEN)
+            return self._authenticate_api_token(token)
         try:
             claims = self.tokens.decode(token, audience=MEDIA_AUDIENCE if media else None)
         except InvalidToken as exc:
@@ -148,12 +156,31 @@ class AuthService:
         )
         return Authentication(actor=actor, user=user, claims=claims)
 
+    def _authenticate_api_token(self, secret: str) -> Authentication:
+        found = self.api_tokens.find_live(secret)
+        if found is None or found.user.is_system or not found.user.is_active:
+            logger.debug("API token refused: unknown, expired, or its user is inactive")
+            raise Unauthenticated(INVALID_TOKEN)
+        user = found.user
+        actor = Actor(
+            user_id=user.user_id,
+            email=user.email,
+            display_name=user.display_name,
+            is_admin=user.is_admin,
+            token_id=found.token.token_id,
+            scopes=scopes_of(found.token),
+        )
+        touch = self.api_tokens.needs_touch(found.token)
+        return Authentication(actor=actor, user=user, claims=None, touch_token=touch)
+
     def refreshed_token(self, auth: Authentication, user: UserRecord | None = None) -> IssuedToken:
         """A new token for the same session with a full lifetime, minted from the DB row."""
+        assert auth.claims is not None, "API tokens are never refreshed"
         return self._mint(user or auth.user, auth.claims.session_id, auth.claims.remember_me)
 
     def media_token(self, auth: Authentication) -> IssuedToken:
         """A media-cookie token that lives no longer than the Bearer token it came from."""
+        assert auth.claims is not None, "API tokens get no media cookie"
         seconds = self.tokens.seconds_left(auth.claims)
         return self._mint(
             auth.user,
@@ -216,7 +243,11 @@ class AuthService:
     ) -> IssuedToken | None:
         """Every session of `user` is revoked except, when users change their own password, the
         one making the change, which gets a replacement token (older tokens died with the epoch)."""
-        own = authentication is not None and user.user_id == changed_by.user_id
+        own = (
+            authentication is not None
+            and authentication.claims is not None
+            and user.user_id == changed_by.user_id
+        )
         self.revoke_other_sessions(user.user_id, keep_session_id=changed_by.session_id if own else None)
         return self.refreshed_token(authentication, user) if own and authentication is not None else None
 

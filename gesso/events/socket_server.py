@@ -32,6 +32,7 @@ class Client:
     is_admin: bool
     session_id: str | None
     token_epoch: int
+    token_id: str | None = None  # a personal API token's connection
 
 
 class SocketServer:
@@ -102,7 +103,13 @@ class SocketServer:
                 logger.debug("Socket connection refused: %s", exc.detail)
                 raise socketio.exceptions.ConnectionRefusedError(exc.detail) from None
             actor = authentication.actor
-            client = Client(actor.user_id, actor.is_admin, actor.session_id, authentication.user.token_epoch)
+            client = Client(
+                actor.user_id,
+                actor.is_admin,
+                actor.session_id,
+                authentication.user.token_epoch,
+                token_id=actor.token_id,
+            )
         self._clients[sid] = client
         await self.sio.enter_room(sid, user_room(client.user_id))
         if client.is_admin:
@@ -176,6 +183,17 @@ class SocketServer:
             else:
                 await self._set_admin(sid, client, is_admin)
 
+    def token_revoked(self, token_id: str) -> None:
+        """Thread-safe: close the sockets opened with a revoked API token."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(self._drop_token(token_id), self._loop)
+
+    async def _drop_token(self, token_id: str) -> None:
+        for sid, client in list(self._clients.items()):
+            if client.token_id == token_id:
+                await self._drop(sid)
+
     async def _drop(self, sid: str) -> None:
         client = self._clients.pop(sid, None)
         logger.debug("Disconnecting socket %s of %s", sid, client.user_id if client else "?")
@@ -200,6 +218,7 @@ class SocketServer:
 
     async def sweep(self) -> None:
         """Re-check every connection against the database (catches CLI changes)."""
+        await self._sweep_tokens()
         sessions = {
             sid: (c.user_id, c.session_id) for sid, c in self._clients.items() if c.session_id is not None
         }
@@ -214,6 +233,15 @@ class SocketServer:
                 await self._drop(sid)
             else:
                 await self._set_admin(sid, client, state[0])
+
+    async def _sweep_tokens(self) -> None:
+        by_sid = {sid: c.token_id for sid, c in self._clients.items() if c.token_id is not None}
+        if not by_sid:
+            return
+        live = await asyncio.to_thread(self._auth.api_tokens.live_token_ids, by_sid.values())
+        for sid, token_id in by_sid.items():
+            if token_id not in live and sid in self._clients:
+                await self._drop(sid)
 
 
 def _token_from(auth: Any, environ: dict[str, Any]) -> str | None:

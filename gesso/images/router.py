@@ -1,6 +1,8 @@
 """`/api/v1/images`: upload, gallery queries, single-image reads and changes, batch operations.
 
 The file routes (`full`, `thumbnail`) live in `media_router`, which also accepts the media cookie.
+Uploads (`upload_router`) need an API token's `generate` scope and the read-only lookup by names
+(`lookup_router`, a POST) only `read`; everything else here needs `gallery` to write.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from gesso.responses import json_value_response
 
 router = APIRouter(prefix="/v1/images", tags=["images"])
 media_router = APIRouter(prefix="/v1/images", tags=["images"])
+upload_router = APIRouter(prefix="/v1/images", tags=["images"])
+lookup_router = APIRouter(prefix="/v1/images", tags=["images"])
 
 
-@router.post("/upload", response_model=ImageDTO, status_code=201)
+@upload_router.post("/upload", response_model=ImageDTO, status_code=201)
 def upload_image(
     actor: CurrentUser, images: Images, data: UploadBody, options: Upload, response: Response
 ) -> ImageDTO:
@@ -63,7 +67,7 @@ async def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilt
     )
 
 
-@router.post("/images_by_names", response_model=list[ImageDTO], name="get_images_by_names")
+@lookup_router.post("/images_by_names", response_model=list[ImageDTO], name="get_images_by_names")
 def get_images_by_names(body: ImageNamesBody, actor: CurrentUser, images: Images) -> list[ImageDTO]:
     return [ImageDTO.from_record(r) for r in images.images_by_names(actor, body.image_names)]
 

@@ -76,5 +76,7 @@ queue_turns = sa.Table(
     sa.Column("queue_id", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.String(64), primary_key=True),
     sa.Column("last_served", sa.Integer(), nullable=False),
+    # Items served in the current turn (weighted round robin, migration 0009).
+    sa.Column("streak", sa.Integer(), nullable=False, server_default="1"),
 )
 sa.Index("ix_queue_turns_last_served", queue_turns.c.queue_id, queue_turns.c.last_served)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, Response
 
 from gesso.api.deps import Auth, Users
-from gesso.auth.deps import AdminUser, current_authentication, set_refreshed_token
+from gesso.auth.deps import AdminUser, current_authentication, refuse_api_token, set_refreshed_token
 from gesso.users.schemas import AdminUserCreateRequest, AdminUserUpdateRequest, UserDTO
 
 router = APIRouter(prefix="/v1/auth", tags=["users"])
@@ -38,6 +38,8 @@ def get_user(user_id: str, admin: AdminUser, users: Users) -> UserDTO:
 def update_user(
     user_id: str, body: AdminUserUpdateRequest, admin: AdminUser, request: Request, users: Users, auth: Auth
 ) -> UserDTO:
+    if body.password is not None:
+        refuse_api_token(admin, "change a password")
     result = users.update_user(user_id, body.to_update())
     if result.password_changed:
         replacement = auth.after_password_change(result.user, admin, current_authentication(request))

@@ -34,15 +34,17 @@ NODE_LAYER = (
 ALLOWED: dict[str, frozenset[str]] = {
     "settings_store": frozenset(),
     "users": frozenset(),
+    "groups": frozenset({"users"}),
+    "quotas": frozenset({"auth", "users", "groups"}),
     "auth": frozenset({"users", "settings_store"}),
-    "boards": frozenset({"auth", "users"}),
-    "images": frozenset({"auth", "boards"}),
+    "boards": frozenset({"auth", "users", "groups"}),
+    "images": frozenset({"auth", "boards", "groups", "quotas"}),
     "client_state": frozenset({"auth"}),
     "engine": frozenset({"auth"}),
     "events": frozenset({"auth", "users"}),
-    "models": frozenset({"auth", "engine", "events", "settings_store"}),
+    "models": frozenset({"auth", "engine", "events", "settings_store", "users", "groups"}),
     "engine.nodes": frozenset({"engine", "models", "auth"}),
-    "queue": frozenset({"auth", "users", "engine", "events"}),
+    "queue": frozenset({"auth", "users", "groups", "engine", "events", "quotas"}),
     "worker": frozenset({"auth", "users", "engine", "queue", "events"}),
 }
 

@@ -1,0 +1,113 @@
+"""Group rules: unique names (case-insensitive), members are real, non-system users. Each
+method is one transaction, so an audit event can be added beside each."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from gesso.db.engine import Database
+from gesso.db.metadata import utcnow
+from gesso.errors import Conflict, InvalidInput, NotFound
+from gesso.groups import store
+from gesso.groups.store import GroupRecord
+from gesso.users.store import get_user
+
+logger = logging.getLogger(__name__)
+
+MAX_GROUP_NAME_LENGTH = 100
+MAX_DESCRIPTION_LENGTH = 2000
+
+
+class GroupNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Group not found")
+
+
+class GroupNameTaken(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"A group named {name!r} already exists")
+
+
+class GroupService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._membership_listeners: list[Callable[[str], None]] = []
+
+    def on_membership_change(self, listener: Callable[[str], None]) -> None:
+        """Called with a user id whose groups changed (shares reach their sockets through it)."""
+        self._membership_listeners.append(listener)
+
+    def _membership_changed(self, user_ids: list[str]) -> None:
+        for user_id in user_ids:
+            for listener in self._membership_listeners:
+                listener(user_id)
+
+    def list_groups(self) -> list[GroupRecord]:
+        with self._db.read() as conn:
+            return store.list_groups(conn)
+
+    def get_group(self, group_id: str) -> GroupRecord:
+        with self._db.read() as conn:
+            found = store.list_groups(conn, [group_id])
+        if not found:
+            raise GroupNotFound()
+        return found[0]
+
+    def create_group(self, name: str, description: str | None) -> GroupRecord:
+        now = utcnow()
+        record = GroupRecord(uuid.uuid4().hex, name.strip(), _clean(description), now, now)
+        with self._db.write() as conn:
+            if store.name_taken(conn, record.name):
+                raise GroupNameTaken(record.name)
+            store.insert_group(conn, record)
+        return record
+
+    def update_group(self, group_id: str, *, name: str | None, description: str | None) -> GroupRecord:
+        values: dict[str, object] = {}
+        with self._db.write() as conn:
+            if not store.group_exists(conn, group_id):
+                raise GroupNotFound()
+            if name is not None:
+                if store.name_taken(conn, name.strip(), except_group_id=group_id):
+                    raise GroupNameTaken(name.strip())
+                values["name"] = name.strip()
+            if description is not None:
+                values["description"] = _clean(description)
+            store.update_group(conn, group_id, **values)
+        return self.get_group(group_id)
+
+    def delete_group(self, group_id: str) -> None:
+        members = [m.user_id for m in self.get_group(group_id).members]
+        with self._db.write() as conn:
+            if not store.delete_group(conn, group_id):
+                raise GroupNotFound()
+        self._membership_changed(members)
+
+    def add_member(self, group_id: str, user_id: str) -> GroupRecord:
+        with self._db.write() as conn:
+            if not store.group_exists(conn, group_id):
+                raise GroupNotFound()
+            user = get_user(conn, user_id)
+            if user is None:
+                raise NotFound("User not found")
+            if user.is_system:
+                raise InvalidInput("The system account cannot join groups")
+            store.add_member(conn, group_id, user_id)
+        self._membership_changed([user_id])
+        return self.get_group(group_id)
+
+    def remove_member(self, group_id: str, user_id: str) -> None:
+        with self._db.write() as conn:
+            if not store.group_exists(conn, group_id):
+                raise GroupNotFound()
+            if not store.remove_member(conn, group_id, user_id):
+                raise NotFound("User is not a member of this group")
+        self._membership_changed([user_id])
+
+
+def _clean(description: str | None) -> str | None:
+    if description is None:
+        return None
+    return description.strip() or None
