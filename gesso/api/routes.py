@@ -72,8 +72,8 @@ def mount_api(app: FastAPI, prefix: str) -> None:
     errors = ERROR_RESPONSES
     for router in PUBLIC_ROUTERS:
         app.include_router(router, prefix=api, responses=errors)
-    for router, scope in MEDIA_ROUTERS:
-        identity = [Depends(require_media_actor), Depends(scope)]
+    for router, media_scope in MEDIA_ROUTERS:
+        identity = [Depends(require_media_actor), Depends(media_scope)]
         app.include_router(router, prefix=api, dependencies=identity, responses=errors)
     for router, scope in PROTECTED_ROUTERS:
         identity = [Depends(require_actor), Depends(scope)]

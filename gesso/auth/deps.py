@@ -149,7 +149,7 @@ class RequireScope:
 class RequireMediaScope(RequireScope):
     """`RequireScope` for the media routes, whose identity may come from the media cookie."""
 
-    async def __call__(self, request: Request, actor: MediaUser) -> None:  # type: ignore[override]
+    async def __call__(self, request: Request, actor: MediaUser) -> None:
         self.check(request, actor)
 
 

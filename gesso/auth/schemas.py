@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field, field_validator
 from gesso.auth.api_tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS
 from gesso.auth.scopes import ALL_SCOPES, Scope
 from gesso.auth.token_store import ApiTokenRecord
-
 from gesso.users.emails import EmailAddress
 from gesso.users.passwords import MAX_PASSWORD_LENGTH
 from gesso.users.schemas import UserDTO
@@ -81,7 +80,7 @@ class ApiTokenCreateRequest(BaseModel):
         default=None,
         ge=1,
         le=MAX_EXPIRY_DAYS,
-        description=f"Days until the token expires (1–{MAX_EXPIRY_DAYS}); {DEFAULT_EXPIRY_DAYS} when omitted",
+        description=f"Days until expiry (1 to {MAX_EXPIRY_DAYS}); {DEFAULT_EXPIRY_DAYS} when omitted",
     )
 
     @field_validator("name")

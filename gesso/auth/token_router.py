@@ -24,7 +24,7 @@ def create_token(body: ApiTokenCreateRequest, actor: CurrentUser, tokens: ApiTok
 def list_tokens(
     actor: CurrentUser,
     tokens: ApiTokens,
-    all: bool = Query(default=False, description="Every user's tokens (administrators)"),  # noqa: A002
+    all: bool = Query(default=False, description="Every user's tokens (administrators)"),
 ) -> list[ApiTokenDTO]:
     return [ApiTokenDTO.from_record(r) for r in tokens.list(actor, everyone=all)]
 
