@@ -27,6 +27,10 @@ class GessoError(Exception):
     def headers(self) -> dict[str, str]:
         return {}
 
+    def extra(self) -> dict[str, object]:
+        """Fields the error body carries beside `detail` (a quota's name, limit and use)."""
+        return {}
+
 
 class InvalidInput(GessoError):
     status_code = 400

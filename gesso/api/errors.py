@@ -28,6 +28,15 @@ class ErrorDetail(BaseModel):
     detail: str
 
 
+class TooManyRequestsDetail(ErrorDetail):
+    """429: throttled (with `Retry-After`), or over a quota (SPEC §17): then `quota` names it,
+    `limit` is its value and `used` the amount in use before the request."""
+
+    quota: str | None = None
+    limit: int | None = None
+    used: int | None = None
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorDetail, "description": description}
     for status, description in (
@@ -37,9 +46,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not Found"),
         (409, "Conflict"),
         (413, "Payload Too Large"),
-        (429, "Too Many Requests"),
     )
 }
+ERROR_RESPONSES[429] = {"model": TooManyRequestsDetail, "description": "Too Many Requests"}
 
 
 def validation_detail(message: str, loc: tuple[str, ...] = ("body",)) -> list[dict[str, Any]]:
@@ -53,7 +62,8 @@ async def handle_gesso_error(request: Request, exc: Exception) -> JSONResponse:
     detail: str | list[dict[str, Any]] = exc.detail
     if exc.status_code == 422:
         detail = validation_detail(exc.detail)
-    return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers())
+    body = {"detail": detail, **exc.extra()}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers())
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -23,6 +23,8 @@ images = sa.Table(
     sa.Column("metadata", sa.Text(), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    # Bytes of the full image file (migration 0009; 0 for images saved before it).
+    sa.Column("file_size", sa.BigInteger(), nullable=False, server_default="0"),
     info={OWNED_BY_USER: True},
 )
 sa.Index(

@@ -38,3 +38,14 @@ group_quotas = sa.Table(
     *_limit_columns(),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+# Per user and UTC day: items enqueued and seconds of generation work (from the items' recorded
+# start and finish). Kept apart from the queue so pruning history does not reset a quota.
+usage_daily = sa.Table(
+    "usage_daily",
+    metadata,
+    sa.Column("user_id", sa.String(64), sa.ForeignKey(users.c.user_id, ondelete="CASCADE"), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("items", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("gpu_seconds", sa.Float(), nullable=False, server_default="0"),
+)

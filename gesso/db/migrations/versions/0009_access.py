@@ -1,7 +1,8 @@
 """Access control (SPEC §16, §17, §20): personal API tokens, groups and their members, model
 access (an `access` column on `models` plus allowed users and groups), quotas per user and per
-group (with `queue_weight`), the items served in the current turn of weighted round robin
-(`queue_turns.streak`), and board shares.
+group (with `queue_weight`), daily usage per user (`usage_daily`: items enqueued, GPU seconds),
+image file sizes (`images.file_size`, for the storage quota), the items served in the current
+turn of weighted round robin (`queue_turns.streak`), and board shares.
 
 Revision ID: 0009_access
 Revises: 0008_queue_order_index
@@ -112,6 +113,19 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
 
+    op.create_table(
+        "usage_daily",
+        sa.Column(
+            "user_id", sa.String(64), sa.ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("items", sa.BigInteger(), nullable=False, server_default="0"),
+        sa.Column("gpu_seconds", sa.Float(), nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("user_id", "day", name="pk_usage_daily"),
+    )
+    with op.batch_alter_table("images") as batch:
+        batch.add_column(sa.Column("file_size", sa.BigInteger(), nullable=False, server_default="0"))
+
     with op.batch_alter_table("queue_turns") as batch:
         batch.add_column(sa.Column("streak", sa.Integer(), nullable=False, server_default="1"))
 
@@ -139,6 +153,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in (
         "board_shares",
+        "usage_daily",
         "group_quotas",
         "user_quotas",
         "model_allowed_groups",
@@ -150,5 +165,7 @@ def downgrade() -> None:
         op.drop_table(table)
     with op.batch_alter_table("queue_turns") as batch:
         batch.drop_column("streak")
+    with op.batch_alter_table("images") as batch:
+        batch.drop_column("file_size")
     with op.batch_alter_table("models") as batch:
         batch.drop_column("access")
