@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from gesso.errors import TooManyRequests
 
@@ -27,7 +28,7 @@ class Limits:
     queue_weight: int | None = None
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, object]) -> Limits:
+    def from_mapping(cls, values: Mapping[Any, Any]) -> Limits:
         return cls(**{f.name: _int_or_none(values.get(f.name)) for f in fields(cls)})
 
 

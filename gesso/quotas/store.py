@@ -69,7 +69,7 @@ def add_usage(conn: Connection, user_id: str, day: str, *, items: int = 0, gpu_s
     changed = conn.execute(
         sa.update(usage_daily)
         .where(mine)
-        .values(items=usage_daily.c.items + items, gpu_seconds=usage_daily.c.gpu_seconds + gpu_seconds)
+        .values(items=usage_daily.c["items"] + items, gpu_seconds=usage_daily.c.gpu_seconds + gpu_seconds)
     ).rowcount
     if changed == 0:
         conn.execute(
@@ -78,7 +78,7 @@ def add_usage(conn: Connection, user_id: str, day: str, *, items: int = 0, gpu_s
 
 
 def items_on(conn: Connection, user_id: str, day: str) -> int:
-    value = conn.execute(sa.select(usage_daily.c.items).where(_day_row(conn, user_id, day))).scalar()
+    value = conn.execute(sa.select(usage_daily.c["items"]).where(_day_row(conn, user_id, day))).scalar()
     return int(value or 0)
 
 
@@ -86,10 +86,11 @@ def usage_since(
     conn: Connection, user_ids: Iterable[str], first_day: str, today: str
 ) -> dict[str, tuple[int, float]]:
     """For each user: (items enqueued today, GPU seconds since `first_day`)."""
+    used_items = usage_daily.c["items"]
     query = (
         sa.select(
             usage_daily.c.user_id,
-            sa.func.sum(sa.case((usage_daily.c.day == today, usage_daily.c.items), else_=0)).label("today"),
+            sa.func.sum(sa.case((usage_daily.c.day == today, used_items), else_=0)).label("today"),
             sa.func.sum(usage_daily.c.gpu_seconds).label("gpu"),
         )
         .where(usage_daily.c.user_id.in_(sorted(set(user_ids))), usage_daily.c.day >= first_day)
