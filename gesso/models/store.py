@@ -32,6 +32,7 @@ class ModelRecord:
     config: dict[str, Any] = field(default_factory=dict)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    access: str = "everyone"  # or "restricted" (SPEC §17, migration 0009)
 
     def resolved_path(self, models_dir: Path) -> Path:
         """Relative paths are stored relative to `models_dir` (so the root can move)."""
