@@ -24,6 +24,7 @@ from gesso.engine.registry import NodeRegistry
 from gesso.events.bus import InProcessEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.groups.service import GroupService
+from gesso.images import store as image_store
 from gesso.images.files import ImageFiles
 from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
@@ -33,8 +34,10 @@ from gesso.models.installer import ModelInstaller
 from gesso.models.loader import ModelLoader
 from gesso.models.service import ModelService, installed_model
 from gesso.models.starters import default_catalogue
+from gesso.queue import counts as queue_counts
 from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
+from gesso.quotas.service import QuotaService
 from gesso.settings_store.service import AppSettings
 from gesso.users.passwords import PasswordHasher
 from gesso.users.service import UserService
@@ -49,6 +52,7 @@ class Services:
     hasher: PasswordHasher
     users: UserService
     groups: GroupService
+    quotas: QuotaService
     tokens: TokenService
     throttle: LoginThrottle
     auth: AuthService
@@ -92,10 +96,14 @@ class Services:
             ApiTokenService(db, multiuser=settings.multiuser),
             multiuser=settings.multiuser,
         )
+        quotas = QuotaService(
+            db, pending_items=queue_counts.pending_items, storage_bytes=image_store.storage_bytes
+        )
         images = ImageService(
             db,
             ImageFiles(settings.resolved_outputs_dir),
             max_metadata_bytes=settings.max_image_metadata_kb * 1024,
+            quotas=quotas,
         )
         registry = build_registry()
         bus = InProcessEventBus()
@@ -104,9 +112,10 @@ class Services:
             db,
             registry,
             bus,
-            policy_for(settings),
+            policy_for(settings, weight_of=QuotaService.queue_weight),
             max_queue_size=settings.max_queue_size,
             preflight=preflight.check,
+            quotas=quotas,
         )
         # Nothing is loaded here: the loader loads a model when a generation node first asks for it.
         model_loader = ModelLoader(db, settings.resolved_models_dir, int(settings.model_cache_gb * 2**30))
@@ -144,6 +153,7 @@ class Services:
             hasher=hasher,
             users=users,
             groups=groups,
+            quotas=quotas,
             tokens=tokens,
             throttle=throttle,
             auth=auth,

@@ -20,6 +20,7 @@ from gesso.groups.service import GroupService
 from gesso.images.service import ImageService
 from gesso.models.service import ModelService
 from gesso.queue.service import QueueService
+from gesso.quotas.service import QuotaService
 from gesso.services import Services
 from gesso.users.service import UserService
 from gesso.worker.runner import Worker as QueueWorker
@@ -47,6 +48,10 @@ async def get_api_tokens(services: ServicesDep) -> ApiTokenService:
 
 async def get_groups(services: ServicesDep) -> GroupService:
     return services.groups
+
+
+async def get_quotas(services: ServicesDep) -> QuotaService:
+    return services.quotas
 
 
 async def get_users(services: ServicesDep) -> UserService:
@@ -93,3 +98,4 @@ Auth = Annotated[AuthService, Depends(get_auth)]
 ApiTokens = Annotated[ApiTokenService, Depends(get_api_tokens)]
 Users = Annotated[UserService, Depends(get_users)]
 Groups = Annotated[GroupService, Depends(get_groups)]
+Quotas = Annotated[QuotaService, Depends(get_quotas)]

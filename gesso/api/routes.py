@@ -29,6 +29,7 @@ from gesso.images import board_images_router
 from gesso.images import router as images_router
 from gesso.models import router as models_router
 from gesso.queue import router as queue_router
+from gesso.quotas import router as quotas_router
 from gesso.users import router as users_router
 
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -49,6 +50,7 @@ PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
     (token_router.router, NO_TOKEN_WRITES),
     (users_router.router, RequireScope(Scope.ADMIN)),
     (groups_router.router, RequireScope(Scope.ADMIN)),
+    (quotas_router.router, RequireScope(Scope.ADMIN)),
     (boards_router.router, RequireScope(Scope.GALLERY)),
     (board_images_router.router, RequireScope(Scope.GALLERY)),
     (images_router.upload_router, RequireScope(Scope.GENERATE)),

@@ -10,8 +10,8 @@ from fastapi import Depends, File, Form, Query, UploadFile
 from gesso.api.deps import AppConfig
 from gesso.errors import PayloadTooLarge
 from gesso.images.schemas import ImageCategory, ResourceOrigin, SortDirection
-from gesso.images.service import UploadOptions
 from gesso.images.store import ImageQuery
+from gesso.images.upload_options import UploadOptions
 
 
 async def image_filters(

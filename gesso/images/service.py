@@ -52,6 +52,8 @@ from gesso.images.decode import (
 )
 from gesso.images.files import ImageFiles, StoredFile, check_image_name, new_image_name
 from gesso.images.store import UNCATEGORIZED, ImageQuery, ImageRecord
+from gesso.images.upload_options import UploadOptions
+from gesso.quotas.service import QuotaService
 
 logger = logging.getLogger(__name__)
 
@@ -64,25 +66,20 @@ class ChangedImages:
     affected_boards: list[str]
 
 
-@dataclass(frozen=True)
-class UploadOptions:
-    image_category: str = "user"
-    is_intermediate: bool = False
-    board_id: str | None = None
-    session_id: str | None = None
-    crop_visible: bool = False
-    metadata: str | None = None
-
-
 def board_key(board_id: str | None) -> str:
     return board_id or UNCATEGORIZED
 
 
 class ImageService:
     def __init__(
-        self, db: Database, files: ImageFiles, max_metadata_bytes: int = DEFAULT_MAX_METADATA_BYTES
+        self,
+        db: Database,
+        files: ImageFiles,
+        max_metadata_bytes: int = DEFAULT_MAX_METADATA_BYTES,
+        quotas: QuotaService | None = None,
     ) -> None:
         self._db = db
+        self._quotas = quotas
         self.files = files
         self._max_metadata_bytes = max_metadata_bytes
 
@@ -174,6 +171,7 @@ class ImageService:
             board_id=options.board_id or None,
             session_id=options.session_id,
             node_id=None,
+            check_storage=True,
         )
 
     def store_new(
@@ -188,10 +186,13 @@ class ImageService:
         board_id: str | None,
         session_id: str | None,
         node_id: str | None,
+        check_storage: bool = False,
     ) -> ImageRecord:
+        """Uploads (`check_storage`) are refused over the storage quota; generated images are kept."""
         check_text_size(chunks, self._max_metadata_bytes)
         name = new_image_name()
         self.files.write(name, image, pnginfo_for(chunks))
+        size = self.files.image_path(name).stat().st_size
         now = utcnow()
         record = ImageRecord(
             image_name=name,
@@ -214,7 +215,9 @@ class ImageService:
             with self._db.write() as conn:
                 if board_id and board_store.get_board(conn, board_id) is None:
                     raise BoardNotFound()
-                store.insert_image(conn, record)
+                if check_storage and self._quotas is not None:
+                    self._quotas.check_upload(conn, owner_id, size)
+                store.insert_image(conn, record, size)
         except BaseException:
             self.files.delete(name)
             raise

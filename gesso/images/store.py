@@ -64,8 +64,14 @@ def _record(row: Row[Any]) -> ImageRecord:
     return ImageRecord(*values)
 
 
-def insert_image(conn: Connection, record: ImageRecord) -> None:
-    conn.execute(sa.insert(images).values(**record.__dict__))
+def insert_image(conn: Connection, record: ImageRecord, file_size: int = 0) -> None:
+    conn.execute(sa.insert(images).values(**record.__dict__, file_size=file_size))
+
+
+def storage_bytes(conn: Connection, user_id: str) -> int:
+    """Bytes of the user's image files (the storage quota, SPEC §17)."""
+    total = conn.execute(sa.select(sa.func.sum(images.c.file_size)).where(images.c.user_id == user_id))
+    return int(total.scalar() or 0)
 
 
 def get_image(conn: Connection, image_name: str) -> ImageRecord | None:

@@ -55,6 +55,26 @@ def expand(batch: Batch, graph: Graph, limit: int) -> Iterator[tuple[dict[str, A
             produced += 1
 
 
+def new_queue_items(
+    batch: Batch, graph: Graph, queue_id: str, user_id: str, priority: int, limit: int
+) -> list[NewItem]:
+    """The batch's items (at most `limit`), owned by `user_id`."""
+    return [
+        NewItem(
+            queue_id=queue_id,
+            user_id=user_id,
+            batch_id=batch.batch_id,
+            session=session,
+            priority=priority,
+            origin=batch.origin,
+            destination=batch.destination,
+            field_values=[v.model_dump(mode="json") for v in values] or None,
+            workflow=batch.workflow,
+        )
+        for session, values in expand(batch, graph, limit)
+    ]
+
+
 def _zipped(group: list[BatchDatum]) -> list[list[NodeFieldValue]]:
     count = len(group[0].items) if group else 0
     return [

@@ -7,6 +7,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.engine.graph import Graph, parse_graph
@@ -15,7 +17,7 @@ from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
 from gesso.queue import events, filters, store
 from gesso.queue.access import bulk_owner, own_items, require_mutate_item, sees_in_full
-from gesso.queue.batch import check_batch_data, expand, requested_count, retry_item
+from gesso.queue.batch import check_batch_data, new_queue_items, requested_count, retry_item
 from gesso.queue.policies import DequeuePolicy
 from gesso.queue.sanitize import item_for
 from gesso.queue.schemas import (
@@ -27,6 +29,7 @@ from gesso.queue.schemas import (
     SessionQueueStatus,
 )
 from gesso.queue.store import Filter, ItemOwner, NewItem, QueueItemRecord
+from gesso.quotas.service import QuotaService, demand_of
 from gesso.users.service import UserChange
 
 logger = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ class QueueService:
         *,
         max_queue_size: int,
         preflight: GraphCheck | None = None,
+        quotas: QuotaService | None = None,
     ) -> None:
         self._db = db
         self._registry = registry
@@ -68,6 +72,7 @@ class QueueService:
         self.policy = policy
         self._max_queue_size = max_queue_size
         self._preflight = preflight
+        self._quotas = quotas
         self._cancel_listeners: list[Callable[[Sequence[int]], None]] = []
         self._enqueue_listeners: list[Callable[[], None]] = []
 
@@ -94,20 +99,8 @@ class QueueService:
             room = max(0, self._max_queue_size - store.pending_count(conn, queue_id))
             top = store.max_pending_priority(conn, queue_id)
             priority = (top or 0) + 1 if prepend and top is not None else 0
-            new_items = [
-                NewItem(
-                    queue_id=queue_id,
-                    user_id=actor.user_id,
-                    batch_id=batch.batch_id,
-                    session=session,
-                    priority=priority,
-                    origin=batch.origin,
-                    destination=batch.destination,
-                    field_values=[v.model_dump(mode="json") for v in values] or None,
-                    workflow=batch.workflow,
-                )
-                for session, values in expand(batch, graph, room)
-            ]
+            new_items = new_queue_items(batch, graph, queue_id, actor.user_id, priority, room)
+            self._within_quotas(conn, new_items)
             item_ids = store.insert_items(conn, new_items)
         self._bus.publish(
             events.batch_enqueued(
@@ -125,6 +118,12 @@ class QueueService:
             priority=priority,
             item_ids=sorted(item_ids, reverse=True),
         )
+
+    def _within_quotas(self, conn: Connection, items: Sequence[NewItem]) -> None:
+        """All or nothing: each owner's new items are checked together, before any is inserted."""
+        for user_id in sorted({item.user_id for item in items}) if self._quotas else ():
+            demand = demand_of(item.session for item in items if item.user_id == user_id)
+            self._quotas.check_enqueue(conn, user_id, demand)  # type: ignore[union-attr]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -322,7 +321,9 @@ class QueueService:
             require_mutate_item(actor, record)
         retryable = [r for r in found.values() if r.status in ("failed", "canceled")]
         with self._db.write() as conn:
-            new_ids = store.insert_items(conn, [retry_item(r) for r in retryable])
+            copies = [retry_item(r) for r in retryable]
+            self._within_quotas(conn, copies)
+            new_ids = store.insert_items(conn, copies)
             created = list(store.get_items(conn, queue_id, new_ids).values())
         if created:
             owners = [(record.item_id, record.user_id) for record in created]
@@ -357,7 +358,7 @@ class QueueService:
                 return None
             record = store.get_item(conn, item_id)
             assert record is not None
-            store.record_turn(conn, queue_id, record.user_id)
+            self.policy.served(conn, queue_id, record.user_id)
         self.publish_status(record)
         return record
 
@@ -369,6 +370,8 @@ class QueueService:
             if not changed:
                 store.save_session(conn, item_id, session)
             record = store.get_item(conn, item_id)
+            if changed and record is not None and record.completed_at and self._quotas:
+                self._quotas.record_run(conn, record.user_id, record.started_at, record.completed_at)
         if changed and record is not None:
             self.publish_status(record)
 

@@ -284,7 +284,7 @@ def record_turn(conn: Connection, queue_id: str, user_id: str) -> None:
     ).scalar()
     turn = (latest or 0) + 1
     mine = sa.and_(queue_turns.c.queue_id == queue_id, queue_turns.c.user_id == user_id)
-    if conn.execute(sa.update(queue_turns).where(mine).values(last_served=turn)).rowcount == 0:
+    if conn.execute(sa.update(queue_turns).where(mine).values(last_served=turn, streak=1)).rowcount == 0:
         conn.execute(sa.insert(queue_turns).values(queue_id=queue_id, user_id=user_id, last_served=turn))
 
 

@@ -9,10 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gesso.db.metadata import utcnow
+from gesso.db.metadata import SYSTEM_USER_ID, utcnow
 from gesso.groups.tables import group_members
 from gesso.quotas.limits import Limits
 from gesso.quotas.tables import LIMIT_COLUMNS, group_quotas, usage_daily, user_quotas
+from gesso.users.tables import users
 
 
 def _limits(row: sa.Row[object] | None) -> Limits | None:
@@ -101,3 +102,13 @@ def usage_since(
 
 def day_of(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
+
+
+def lock_user(conn: Connection, user_id: str) -> None:
+    """Row lock on the user for the rest of the transaction (PostgreSQL `FOR UPDATE`; SQLite's
+    write transaction already holds the database's writer lock)."""
+    conn.execute(sa.select(users.c.user_id).where(users.c.user_id == user_id).with_for_update())
+
+
+def count_users(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).where(users.c.user_id != SYSTEM_USER_ID)).scalar_one())

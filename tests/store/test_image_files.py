@@ -14,7 +14,7 @@ from gesso.boards.access import BoardNotFound
 from gesso.cli.main import main
 from gesso.config import Settings
 from gesso.images.files import InvalidImageName, check_image_name, new_image_name
-from gesso.images.service import UploadOptions
+from gesso.images.upload_options import UploadOptions
 from gesso.services import Services
 
 
