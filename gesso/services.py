@@ -32,7 +32,7 @@ from gesso.models.hub import HubClient, HubConfig
 from gesso.models.hub_token import HubTokens
 from gesso.models.installer import ModelInstaller
 from gesso.models.loader import ModelLoader
-from gesso.models.service import ModelService, installed_model
+from gesso.models.service import ModelService, installed_model, model_usable_by
 from gesso.models.starters import default_catalogue
 from gesso.queue import counts as queue_counts
 from gesso.queue.policies import policy_for
@@ -107,7 +107,9 @@ class Services:
         )
         registry = build_registry()
         bus = InProcessEventBus()
-        preflight = GraphPreflight(registry, partial(installed_model, db), images.get_image)
+        preflight = GraphPreflight(
+            registry, partial(installed_model, db), images.get_image, partial(model_usable_by, db)
+        )
         queue = QueueService(
             db,
             registry,

@@ -46,6 +46,7 @@ class ModelLookup(Protocol):
 
 
 ImageCheck = Callable[[Actor, str], object]  # raises Forbidden / NotFound
+ModelAccess = Callable[[Actor, str], bool]  # may this person use installed model `key`?
 
 
 def input_values(graph: Graph, extra: Iterable[tuple[str, str, Any]] = ()) -> Iterator[tuple[str, str, Any]]:
@@ -114,15 +115,22 @@ def named_images(
 
 
 class GraphPreflight:
-    def __init__(self, registry: NodeRegistry, models: ModelLookup, can_read_image: ImageCheck) -> None:
+    def __init__(
+        self,
+        registry: NodeRegistry,
+        models: ModelLookup,
+        can_read_image: ImageCheck,
+        may_use_model: ModelAccess | None = None,
+    ) -> None:
         self._registry = registry
         self._models = models
         self._can_read_image = can_read_image
+        self._may_use_model = may_use_model
 
     def check(self, actor: Actor, graph: Graph, extra: Iterable[tuple[str, str, Any]] = ()) -> None:
         extra = list(extra)
         for named in named_models(graph, self._registry, extra):
-            self._check_model(graph, named)
+            self._check_model(actor, graph, named)
         for node_id, name, image_name in named_images(graph, self._registry, extra):
             try:
                 self._can_read_image(actor, image_name)
@@ -133,12 +141,14 @@ class GraphPreflight:
             except NotFound:
                 raise InvalidGraph(f"node {node_id!r}: input {name!r}: no image {image_name!r}") from None
 
-    def _check_model(self, graph: Graph, named: NamedModel) -> None:
+    def _check_model(self, actor: Actor, graph: Graph, named: NamedModel) -> None:
         cls = node_class(graph, named.node_id, self._registry)
         where = f"node {named.node_id!r} ({cls.node_type}): input {named.field!r}"
         model = self._models(named.key)
         if model is None:
             raise InvalidGraph(f"{where}: no installed model has key {named.key!r}")
+        if self._may_use_model is not None and not self._may_use_model(actor, named.key):
+            raise ForbiddenInput(f"{where}: you may not use model {model.name!r} ({named.key}): restricted")
         requirement = cls.model_requirements.get(named.field)
         if requirement is None:
             return

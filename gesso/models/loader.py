@@ -19,6 +19,7 @@ from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.engine.context import ModelInfo
 from gesso.errors import GessoError, InvalidInput, NotFound
+from gesso.models.access import ModelAccessDenied, may_use
 from gesso.models.cache import ModelCache, estimate_size
 from gesso.models.lora import LoraLayer, UnknownLoraLayout, parse_layers
 from gesso.models.store import ModelRecord, get_model
@@ -125,11 +126,16 @@ class ModelLoader:
 
     # -- records -----------------------------------------------------------------------------
 
-    def record(self, key: str) -> ModelRecord:
+    def record(self, key: str, owner: Actor | None = None) -> ModelRecord:
+        """The model's record; with `owner`, only if they may use it (checked at every load,
+        since access can be revoked while an item waits)."""
         with self._db.read() as conn:
             record = get_model(conn, key)
+            allowed = record is None or owner is None or may_use(conn, owner, key)
         if record is None:
             raise UnknownModel(f"Model {key!r} is not installed")
+        if not allowed:
+            raise ModelAccessDenied(record.name, key)
         return record
 
     def _expect(self, key: str, model_type: str, role: str) -> ModelRecord:
@@ -270,12 +276,12 @@ class ModelLoader:
     def describe(self, model_key: str, *, owner: Actor | None = None) -> ModelInfo:
         """The model's identity. `owner` is whom the graph runs for (model access rules hook in
         here; `NodeContext` always passes it)."""
-        record = self.record(model_key)
+        record = self.record(model_key, owner)
         return ModelInfo(record.key, record.hash, record.name, record.base, record.type, record.format)
 
     def load(self, model_key: str, submodel: str | None = None, *, owner: Actor | None = None) -> Any:
         """A main model's component, a VAE, a LoRA's layers, a ControlNet or an upscaler."""
-        record = self.record(model_key)
+        record = self.record(model_key, owner)
         if record.type == "main":
             pipe = self._main(record)
             if submodel is None:

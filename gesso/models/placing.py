@@ -178,4 +178,5 @@ def _record_for(
         source_type=placement.source_type,
         default_settings=default_settings,
         config=extra,
+        access=config_in.get("access") or "everyone",  # allowed users and groups: PATCH afterwards
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response
 
 from gesso.api.deps import Models
+from gesso.auth.actor import Actor
 from gesso.auth.deps import AdminUser, CurrentUser
 from gesso.models.schemas import (
     BaseModelType,
@@ -22,8 +23,16 @@ from gesso.models.schemas import (
     ModelType,
     StarterModelResponse,
 )
+from gesso.models.service import ModelService
+from gesso.models.store import ModelRecord
 
 router = APIRouter(prefix="/v2/models", tags=["model_manager"])
+
+
+def configs(records: list[ModelRecord], actor: Actor, models: ModelService) -> list[ModelConfig]:
+    """Wire shapes; administrators also see who may use each model."""
+    grants = models.grants([r.key for r in records]) if actor.is_admin else {}
+    return [ModelConfig.from_record(r, grants.get(r.key)) for r in records]
 
 
 @router.get("/", response_model=ModelsList, name="list_model_records")
@@ -35,17 +44,16 @@ def list_model_records(
     model_name: str | None = None,
     model_format: ModelFormat | None = None,
 ) -> ModelsList:
-    records = models.list_models(
-        base_models=base_models, model_type=model_type, model_name=model_name, model_format=model_format
-    )
-    return ModelsList(models=[ModelConfig.from_record(r) for r in records])
+    filters = {"base_models": base_models, "model_type": model_type, "model_name": model_name}
+    records = models.list_models(actor, model_format=model_format, **filters)
+    return ModelsList(models=configs(records, actor, models))
 
 
 @router.get("/get_by_attrs", response_model=ModelConfig, name="get_model_records_by_attrs")
 def get_model_records_by_attrs(
     actor: CurrentUser, models: Models, name: str, type: ModelType, base: BaseModelType
 ) -> ModelConfig:
-    return ModelConfig.from_record(models.get_by_attrs(name, type, base))
+    return configs([models.get_by_attrs(name, type, base, actor)], actor, models)[0]
 
 
 @router.get("/scan_folder", response_model=list[FoundModel], name="scan_for_models")
@@ -55,7 +63,7 @@ def scan_for_models(admin: AdminUser, models: Models, scan_path: str) -> list[Fo
 
 @router.get("/i/{key}", response_model=ModelConfig, name="get_model_record")
 def get_model_record(key: str, actor: CurrentUser, models: Models) -> ModelConfig:
-    return ModelConfig.from_record(models.get_model(key))
+    return configs([models.get_model(key, actor)], actor, models)[0]
 
 
 @router.patch("/i/{key}", response_model=ModelConfig, name="update_model_record")
@@ -63,7 +71,7 @@ def update_model_record(
     key: str, changes: ModelRecordChanges, admin: AdminUser, models: Models
 ) -> ModelConfig:
     values = changes.model_dump(exclude_unset=True, mode="json")
-    return ModelConfig.from_record(models.update_model(key, values))
+    return configs([models.update_model(key, values)], admin, models)[0]
 
 
 @router.delete("/i/{key}", status_code=204, response_class=Response, name="delete_model")

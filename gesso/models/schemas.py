@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gesso.models.schedulers import SchedulerName
-from gesso.models.store import ModelRecord
+from gesso.models.store import Grants, ModelRecord
 
 BaseModelType = Literal["any", "sd-1", "sd-2", "sdxl", "sdxl-refiner"]
 ModelType = Literal["main", "vae", "lora", "controlnet", "spandrel_image_to_image"]
@@ -53,11 +53,18 @@ class ModelConfig(BaseModel):
     prediction_type: str | None = None
     repo_variant: str | None = None
     config_path: str | None = None
+    # Who may use it (SPEC §17); the allowed lists are shown to administrators only.
+    access: Literal["everyone", "restricted"] = "everyone"
+    allowed_user_ids: list[str] = Field(default_factory=list)
+    allowed_group_ids: list[str] = Field(default_factory=list)
 
     @classmethod
-    def from_record(cls, record: ModelRecord) -> ModelConfig:
+    def from_record(cls, record: ModelRecord, grants: Grants | None = None) -> ModelConfig:
         extra = record.config
         return cls(
+            access=record.access,
+            allowed_user_ids=grants.user_ids if grants else [],
+            allowed_group_ids=grants.group_ids if grants else [],
             key=record.key,
             hash=record.hash,
             path=record.path,
@@ -95,6 +102,9 @@ class ModelRecordChanges(BaseModel):
     trigger_phrases: list[str] | None = Field(default=None, max_length=100)
     variant: Literal["normal", "inpaint", "depth"] | None = None
     prediction_type: Literal["epsilon", "v_prediction", "sample"] | None = None
+    access: Literal["everyone", "restricted"] | None = None
+    allowed_user_ids: list[str] | None = Field(default=None, max_length=10_000)
+    allowed_group_ids: list[str] | None = Field(default=None, max_length=10_000)
 
 
 class FoundModel(BaseModel):

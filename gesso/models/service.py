@@ -13,17 +13,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
+from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.engine.preflight import InstalledModel
 from gesso.errors import InvalidInput, NotFound
+from gesso.groups.store import group_exists
 from gesso.models import store
+from gesso.models.access import may_use, usable_models
 from gesso.models.hub import HubClient
 from gesso.models.hub_token import HubTokens
 from gesso.models.installer import ModelInstaller
 from gesso.models.schemas import FoundModel, HFTokenStatus, ModelInstallJob, StarterModelResponse
 from gesso.models.sources import HubSource, MalformedRepoId, UnsupportedSource, parse_source
 from gesso.models.starters import StarterCatalogue, is_installed
-from gesso.models.store import ModelRecord
+from gesso.models.store import Grants, ModelRecord
+from gesso.users.store import get_user
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +46,11 @@ def installed_model(db: Database, key: str) -> InstalledModel | None:
     with db.read() as conn:
         record = store.get_model(conn, key)
     return None if record is None else InstalledModel(record.name, record.base, record.type)
+
+
+def model_usable_by(db: Database, actor: Actor, key: str) -> bool:
+    with db.read() as conn:
+        return may_use(conn, actor, key)
 
 
 class ModelService:
@@ -65,19 +76,26 @@ class ModelService:
         """Called with a model key when its files change or go away (the loader drops its cache)."""
         self._forget.append(listener)
 
-    def list_models(self, **filters: Any) -> list[ModelRecord]:
+    def list_models(self, actor: Actor | None = None, **filters: Any) -> list[ModelRecord]:
+        """Every model, or with `actor` the ones they may use (restricted ones are left out)."""
         with self._db.read() as conn:
-            return store.list_models(conn, **filters)
+            return store.list_models(conn, scope=usable_models(actor) if actor else None, **filters)
 
-    def get_model(self, key: str) -> ModelRecord:
+    def get_model(self, key: str, actor: Actor | None = None) -> ModelRecord:
         with self._db.read() as conn:
             record = store.get_model(conn, key)
+            if record is not None and actor is not None and not may_use(conn, actor, key):
+                record = None  # a restricted model does not exist for those who may not use it
         if record is None:
             raise ModelNotFound()
         return record
 
-    def get_by_attrs(self, name: str, model_type: str, base: str) -> ModelRecord:
-        found = [r for r in self.list_models(model_name=name, model_type=model_type) if r.base == base]
+    def grants(self, keys: list[str]) -> dict[str, Grants]:
+        with self._db.read() as conn:
+            return store.grants_of(conn, keys)
+
+    def get_by_attrs(self, name: str, model_type: str, base: str, actor: Actor | None = None) -> ModelRecord:
+        found = [r for r in self.list_models(actor, model_name=name, model_type=model_type) if r.base == base]
         if not found:
             raise ModelNotFound("No model found with these attributes")
         return found[0]
@@ -97,8 +115,12 @@ class ModelService:
                 column_changes["default_settings"] = changes["default_settings"]
             if extra:
                 column_changes["config"] = json.dumps({**record.config, **extra})
+            if "access" in changes:
+                column_changes["access"] = changes["access"]
             if column_changes:
                 store.update_model(conn, key, **column_changes)
+            if "allowed_user_ids" in changes or "allowed_group_ids" in changes:
+                store.set_grants(conn, key, _checked_grants(conn, key, changes))
             updated = store.get_model(conn, key)
         assert updated is not None
         for listener in self._forget:
@@ -173,6 +195,21 @@ class ModelService:
             is_installed = resolved in installed or str(candidate) in installed
             found.append(FoundModel(path=str(candidate), is_installed=is_installed))
         return found
+
+
+def _checked_grants(conn: Connection, key: str, changes: dict[str, Any]) -> Grants:
+    """The new allowed lists (a list left out of the change stays as it was); each id must exist."""
+    current = store.grants_of(conn, [key])[key]
+    user_ids = sorted(set(changes.get("allowed_user_ids", current.user_ids) or []))
+    group_ids = sorted(set(changes.get("allowed_group_ids", current.group_ids) or []))
+    for user_id in user_ids:
+        user = get_user(conn, user_id)
+        if user is None or user.is_system:
+            raise InvalidInput(f"allowed_user_ids: no user {user_id!r}")
+    for group_id in group_ids:
+        if not group_exists(conn, group_id):
+            raise InvalidInput(f"allowed_group_ids: no group {group_id!r}")
+    return Grants(user_ids, group_ids)
 
 
 def _candidates(folder: Path) -> Iterator[Path]:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.db.metadata import utcnow
-from gesso.models.tables import models
+from gesso.models.tables import model_allowed_groups, model_allowed_users, models
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,13 @@ def list_models(
     model_type: str | None = None,
     model_name: str | None = None,
     model_format: str | None = None,
+    scope: sa.ColumnElement[bool] | None = None,
 ) -> list[ModelRecord]:
+    """Models matching the filters, by name; `scope` (from `models.access`) limits them to the
+    ones the caller may use."""
     query = sa.select(models).order_by(models.c.name, models.c.key)
+    if scope is not None:
+        query = query.where(scope)
     if base_models:
         query = query.where(models.c.base.in_(base_models))
     if model_type is not None:
@@ -96,3 +101,33 @@ def update_model(conn: Connection, key: str, **values: Any) -> None:
 
 def delete_model(conn: Connection, key: str) -> None:
     conn.execute(sa.delete(models).where(models.c.key == key))
+
+
+@dataclass(frozen=True)
+class Grants:
+    """Who may use a restricted model beside administrators."""
+
+    user_ids: list[str] = field(default_factory=list)
+    group_ids: list[str] = field(default_factory=list)
+
+
+def grants_of(conn: Connection, keys: list[str]) -> dict[str, Grants]:
+    found = {key: Grants() for key in keys}
+    users_query = sa.select(model_allowed_users).where(model_allowed_users.c.model_key.in_(keys))
+    for row in conn.execute(users_query.order_by(model_allowed_users.c.user_id)):
+        found[row.model_key].user_ids.append(row.user_id)
+    groups_query = sa.select(model_allowed_groups).where(model_allowed_groups.c.model_key.in_(keys))
+    for row in conn.execute(groups_query.order_by(model_allowed_groups.c.group_id)):
+        found[row.model_key].group_ids.append(row.group_id)
+    return found
+
+
+def set_grants(conn: Connection, key: str, grants: Grants) -> None:
+    conn.execute(sa.delete(model_allowed_users).where(model_allowed_users.c.model_key == key))
+    conn.execute(sa.delete(model_allowed_groups).where(model_allowed_groups.c.model_key == key))
+    if grants.user_ids:
+        rows = [{"model_key": key, "user_id": user_id} for user_id in grants.user_ids]
+        conn.execute(sa.insert(model_allowed_users), rows)
+    if grants.group_ids:
+        rows = [{"model_key": key, "group_id": group_id} for group_id in grants.group_ids]
+        conn.execute(sa.insert(model_allowed_groups), rows)
