@@ -15,6 +15,7 @@ from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService
 from gesso.boards.service import BoardService
+from gesso.boards.shares import BoardShareService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
@@ -53,6 +54,7 @@ class Services:
     users: UserService
     groups: GroupService
     quotas: QuotaService
+    board_shares: BoardShareService
     tokens: TokenService
     throttle: LoginThrottle
     auth: AuthService
@@ -156,6 +158,7 @@ class Services:
             users=users,
             groups=groups,
             quotas=quotas,
+            board_shares=BoardShareService(db),
             tokens=tokens,
             throttle=throttle,
             auth=auth,

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.service import AuthService
 from gesso.boards.service import BoardService
+from gesso.boards.shares import BoardShareService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.engine.registry import NodeRegistry
@@ -52,6 +53,10 @@ async def get_groups(services: ServicesDep) -> GroupService:
 
 async def get_quotas(services: ServicesDep) -> QuotaService:
     return services.quotas
+
+
+async def get_board_shares(services: ServicesDep) -> BoardShareService:
+    return services.board_shares
 
 
 async def get_users(services: ServicesDep) -> UserService:
@@ -99,3 +104,4 @@ ApiTokens = Annotated[ApiTokenService, Depends(get_api_tokens)]
 Users = Annotated[UserService, Depends(get_users)]
 Groups = Annotated[GroupService, Depends(get_groups)]
 Quotas = Annotated[QuotaService, Depends(get_quotas)]
+BoardShares = Annotated[BoardShareService, Depends(get_board_shares)]

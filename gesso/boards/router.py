@@ -8,10 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from gesso.api.deps import Boards
+from gesso.api.deps import Boards, BoardShares
 from gesso.auth.deps import CurrentUser
 from gesso.boards.deps import Listing
-from gesso.boards.schemas import BoardChanges, BoardDTO, DeleteBoardResult, board_wire
+from gesso.boards.schemas import (
+    BoardChanges,
+    BoardDTO,
+    BoardShareDTO,
+    DeleteBoardResult,
+    ShareKind,
+    ShareRequest,
+    board_wire,
+)
 from gesso.db.engine import run_read
 from gesso.pagination import OffsetPaginatedResults
 from gesso.responses import json_value_response
@@ -58,3 +66,25 @@ def delete_board(
         deleted_board_images=result.deleted_board_images,
         deleted_images=result.deleted_images,
     )
+
+
+@router.get("/{board_id}/shares", response_model=list[BoardShareDTO], name="list_board_shares")
+def list_shares(board_id: str, actor: CurrentUser, shares: BoardShares) -> list[BoardShareDTO]:
+    return [BoardShareDTO.from_share(s) for s in shares.list_shares(actor, board_id)]
+
+
+@router.put("/{board_id}/shares/{kind}/{id}", response_model=BoardShareDTO, name="put_board_share")
+def put_share(
+    board_id: str, kind: ShareKind, id: str, body: ShareRequest, actor: CurrentUser, shares: BoardShares
+) -> BoardShareDTO:
+    return BoardShareDTO.from_share(shares.put_share(actor, board_id, kind, id, body.permission))
+
+
+@router.delete(
+    "/{board_id}/shares/{kind}/{id}", status_code=204, response_class=Response, name="delete_board_share"
+)
+def delete_share(
+    board_id: str, kind: ShareKind, id: str, actor: CurrentUser, shares: BoardShares
+) -> Response:
+    shares.delete_share(actor, board_id, kind, id)
+    return Response(status_code=204)

@@ -7,9 +7,11 @@ from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gesso.boards.store import BoardSummary
+from gesso.boards.store import BoardSummary, Share
 
 BoardVisibility = Literal["private", "shared", "public"]
+SharePermission = Literal["view", "contribute", "manage"]
+ShareKind = Literal["user", "group"]
 T = TypeVar("T")
 
 
@@ -26,6 +28,8 @@ class BoardDTO(BaseModel):
     image_count: int
     asset_count: int
     owner_username: str | None = None
+    # Set when the board is shared with the caller (or a group of theirs): the best permission.
+    shared_permission: SharePermission | None = None
 
     @classmethod
     def from_summary(cls, summary: BoardSummary) -> BoardDTO:
@@ -43,6 +47,7 @@ class BoardDTO(BaseModel):
             image_count=summary.image_count,
             asset_count=summary.asset_count,
             owner_username=summary.owner_username,
+            shared_permission=cast(SharePermission | None, board.shared_permission),
             deleted_at=None,
         )
 
@@ -64,6 +69,7 @@ def board_wire(summary: BoardSummary) -> dict[str, Any]:
         "image_count": summary.image_count,
         "asset_count": summary.asset_count,
         "owner_username": summary.owner_username,
+        "shared_permission": board.shared_permission,
     }
 
 
@@ -80,3 +86,29 @@ class DeleteBoardResult(BaseModel):
     board_id: str
     deleted_board_images: list[str]
     deleted_images: list[str]
+
+
+class ShareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    permission: SharePermission
+
+
+class BoardShareDTO(BaseModel):
+    board_id: str
+    kind: ShareKind
+    id: str
+    name: str
+    permission: SharePermission
+    created_at: datetime
+
+    @classmethod
+    def from_share(cls, share: Share) -> BoardShareDTO:
+        return cls(
+            board_id=share.board_id,
+            kind=cast(ShareKind, share.kind),
+            id=share.subject_id,
+            name=share.name,
+            permission=cast(SharePermission, share.permission),
+            created_at=share.created_at,
+        )

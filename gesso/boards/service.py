@@ -21,6 +21,7 @@ from gesso.boards.access import (
     VISIBLE_TO_VIEWER,
     BoardNotFound,
     require_manage_board,
+    require_own_board,
     require_view_board,
     sees_every_board,
 )
@@ -101,7 +102,7 @@ class BoardService:
 
     def get_board(self, actor: Actor, board_id: str) -> BoardSummary:
         with self._db.read() as conn:
-            board = self._load(conn, board_id)
+            board = self._load(conn, board_id, actor.user_id)
             require_view_board(actor, board)
             return self._summaries(conn, [board])[0]
 
@@ -112,19 +113,19 @@ class BoardService:
         if "board_visibility" in values and values["board_visibility"] not in VISIBILITIES:
             raise InvalidInput("board_visibility must be one of private, shared, public")
         with self._db.write() as conn:
-            board = self._load(conn, board_id)
+            board = self._load(conn, board_id, actor.user_id)
             require_manage_board(actor, board)
             cover = values.get("cover_image_name")
             if cover is not None:
                 self._require_cover(conn, board, cover)
             if values:
                 store.update_board(conn, board_id, **values)
-            return self._summaries(conn, [self._load(conn, board_id)])[0]
+            return self._summaries(conn, [self._load(conn, board_id, actor.user_id)])[0]
 
     def delete_board(self, actor: Actor, board_id: str, *, include_images: bool) -> DeletedBoard:
         with self._db.write() as conn:
             board = self._load(conn, board_id)
-            require_manage_board(actor, board)
+            require_own_board(actor, board)
             emptied = self._contents.empty_board(conn, actor, board_id, delete_images=include_images)
             store.delete_board(conn, board_id)
         self._contents.delete_files(emptied.deleted)
@@ -138,8 +139,8 @@ class BoardService:
     # -- helpers ---------------------------------------------------------------------------
 
     @staticmethod
-    def _load(conn: Connection, board_id: str) -> Board:
-        board = store.get_board(conn, board_id)
+    def _load(conn: Connection, board_id: str, viewer_id: str | None = None) -> Board:
+        board = store.get_board(conn, board_id, viewer_id)
         if board is None:
             raise BoardNotFound()
         return board

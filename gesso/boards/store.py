@@ -9,9 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from gesso.boards.tables import boards
+from gesso.boards.tables import board_shares, boards
 from gesso.db.engine import Database, sqlite_time
 from gesso.db.metadata import utcnow
+from gesso.groups.tables import group_members, groups
 from gesso.users.tables import users
 
 
@@ -25,6 +26,8 @@ class Board:
     cover_image_name: str | None
     created_at: datetime
     updated_at: datetime
+    # The permission the viewer it was loaded for holds through a share (SPEC §20), if any.
+    shared_permission: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,23 +41,61 @@ class BoardSummary:
     owner_username: str | None
 
 
+PERMISSIONS = ("view", "contribute", "manage")  # each includes the ones before it
+_RANK = sa.case(
+    (board_shares.c.permission == "manage", 3), (board_shares.c.permission == "contribute", 2), else_=1
+)
+
+
+def viewer_share_rank() -> sa.ScalarSelect[Any]:
+    """The best permission (1 view, 2 contribute, 3 manage) the bound `viewer_id` holds on the
+    row's board, by a share with them or with a group they are in (NULL: none). Looked up
+    through the shares' (board_id, user_id) and (board_id, group_id) unique indexes."""
+    viewer: sa.BindParameter[str] = sa.bindparam("viewer_id")
+    their_groups = sa.select(group_members.c.group_id).where(group_members.c.user_id == viewer)
+    return (
+        sa.select(sa.func.max(_RANK))
+        .where(
+            board_shares.c.board_id == boards.c.board_id,
+            sa.or_(board_shares.c.user_id == viewer, board_shares.c.group_id.in_(their_groups)),
+        )
+        .scalar_subquery()
+    )
+
+
+def _permission(rank: int | None) -> str | None:
+    return None if rank is None else PERMISSIONS[int(rank) - 1]
+
+
 def _board(row: Row[Any]) -> Board:
-    return Board(**{c: getattr(row, c) for c in Board.__dataclass_fields__})
+    values = row._mapping
+    fields = [c for c in Board.__dataclass_fields__ if c != "shared_permission"]
+    return Board(**{c: values[c] for c in fields}, shared_permission=_permission(values.get("share_rank")))
 
 
 def insert_board(conn: Connection, board: Board) -> None:
-    conn.execute(sa.insert(boards).values(**board.__dict__))
+    values = {k: v for k, v in board.__dict__.items() if k != "shared_permission"}
+    conn.execute(sa.insert(boards).values(**values))
 
 
-def get_board(conn: Connection, board_id: str) -> Board | None:
-    row = conn.execute(sa.select(boards).where(boards.c.board_id == board_id)).first()
+def _select(viewer_id: str | None) -> sa.Select[Any]:
+    if viewer_id is None:
+        return sa.select(boards)
+    return sa.select(boards, viewer_share_rank().label("share_rank"))
+
+
+def get_board(conn: Connection, board_id: str, viewer_id: str | None = None) -> Board | None:
+    """The board; with `viewer_id`, carrying the permission that user holds through a share."""
+    query = _select(viewer_id).where(boards.c.board_id == board_id)
+    row = conn.execute(query, {"viewer_id": viewer_id} if viewer_id else {}).first()
     return None if row is None else _board(row)
 
 
-def get_boards(conn: Connection, board_ids: set[str]) -> dict[str, Board]:
+def get_boards(conn: Connection, board_ids: set[str], viewer_id: str | None = None) -> dict[str, Board]:
     if not board_ids:
         return {}
-    rows = conn.execute(sa.select(boards).where(boards.c.board_id.in_(sorted(board_ids))))
+    query = _select(viewer_id).where(boards.c.board_id.in_(sorted(board_ids)))
+    rows = conn.execute(query, {"viewer_id": viewer_id} if viewer_id else {})
     return {row.board_id: _board(row) for row in rows}
 
 
@@ -113,12 +154,14 @@ def _build_list_statement(
         where.append(boards.c.archived.is_(False))
     column = boards.c.board_name if order_by == "board_name" else boards.c.created_at
     ordering = sa.asc if direction == "ASC" else sa.desc
+    shares = [] if visible is None else [viewer_share_rank().label("share_rank")]
     query = (
         sa.select(
             boards,
             sa.func.coalesce(users.c.display_name, users.c.email).label("owner_name"),
             sa.func.count().over().label("total"),
             *content,
+            *shares,
         )
         .select_from(boards.outerjoin(users, users.c.user_id == boards.c.user_id))
         .where(*where)
@@ -173,9 +216,9 @@ def _listed(row: Row[Any]) -> ListedBoard:
 
 def _sqlite_listed(row: tuple[Any, ...]) -> ListedBoard:
     """A raw SQLite list row: the board's columns (0/1 booleans, ISO text times), then owner
-    name, total, image count, board total, newest image."""
+    name, total, image count, board total, newest image, and (lists for a viewer) their share rank."""
     board_id, user_id, name, visibility, archived, cover, created_at, updated_at = row[:8]
-    owner_name, _total, image_count, board_total, newest = row[8:]
+    owner_name, _total, image_count, board_total, newest = row[8:13]
     board = Board(
         board_id,
         user_id,
@@ -185,6 +228,7 @@ def _sqlite_listed(row: tuple[Any, ...]) -> ListedBoard:
         cover,
         sqlite_time(created_at),
         sqlite_time(updated_at),
+        _permission(row[13]) if len(row) > 13 else None,
     )
     return ListedBoard(board, owner_name, int(image_count), int(board_total), newest)
 
@@ -202,3 +246,60 @@ def clear_cover(conn: Connection, image_names: list[str]) -> None:
         conn.execute(
             sa.update(boards).where(boards.c.cover_image_name.in_(image_names)).values(cover_image_name=None)
         )
+
+
+# -- shares (SPEC §20) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    board_id: str
+    kind: str  # "user" | "group"
+    subject_id: str
+    name: str  # the user's display name (else email), or the group's name
+    permission: str
+    created_at: datetime
+
+
+def list_shares(conn: Connection, board_id: str) -> list[Share]:
+    query = (
+        sa.select(
+            board_shares,
+            sa.func.coalesce(users.c.display_name, users.c.email, groups.c.name).label("name"),
+        )
+        .select_from(
+            board_shares.outerjoin(users, users.c.user_id == board_shares.c.user_id).outerjoin(
+                groups, groups.c.group_id == board_shares.c.group_id
+            )
+        )
+        .where(board_shares.c.board_id == board_id)
+        .order_by(board_shares.c.created_at, board_shares.c.share_id)
+    )
+    return [
+        Share(
+            board_id=row.board_id,
+            kind="user" if row.user_id is not None else "group",
+            subject_id=row.user_id or row.group_id,
+            name=row.name,
+            permission=row.permission,
+            created_at=row.created_at,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def _subject(kind: str, subject_id: str) -> sa.ColumnElement[bool]:
+    return board_shares.c.user_id == subject_id if kind == "user" else board_shares.c.group_id == subject_id
+
+
+def put_share(conn: Connection, board_id: str, kind: str, subject_id: str, permission: str) -> None:
+    mine = sa.and_(board_shares.c.board_id == board_id, _subject(kind, subject_id))
+    if conn.execute(sa.update(board_shares).where(mine).values(permission=permission)).rowcount == 0:
+        column = "user_id" if kind == "user" else "group_id"
+        values = {"board_id": board_id, column: subject_id, "permission": permission, "created_at": utcnow()}
+        conn.execute(sa.insert(board_shares).values(**values))
+
+
+def delete_share(conn: Connection, board_id: str, kind: str, subject_id: str) -> bool:
+    mine = sa.and_(board_shares.c.board_id == board_id, _subject(kind, subject_id))
+    return bool(conn.execute(sa.delete(board_shares).where(mine)).rowcount)

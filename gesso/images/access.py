@@ -2,10 +2,11 @@
 
 - read (DTO, metadata, full, thumbnail, urls): admin, the image's owner, or anyone who may view
   its board. Uncategorized images are only ever the owner's (and admins').
-- change (delete, star, edit): admin, the image's owner, or the owner of the board it sits on.
-  On a public board other users may change only their own images.
+- change (delete, star, edit): admin, the image's owner, or whoever may manage the board it sits
+  on (its owner, or a `manage` share). On a public board other users may change only their own images.
 - put on a board: admin or the image's owner, and the board must accept contributions.
-- take off a board: admin, the board's owner, or the image's owner when the board is public.
+- take off a board: admin, whoever may manage the board, or the image's owner when the board
+  accepts their contributions (public, or a `contribute` share).
 - list without naming a board (`visible_images`): admins every image, everybody else their own;
   the images on a board that others may view are listed by naming that board.
 - clear every user's intermediate images: administrators only.
@@ -20,7 +21,7 @@ import logging
 import sqlalchemy as sa
 
 from gesso.auth.actor import Actor
-from gesso.boards.access import can_contribute_to_board, can_view_board
+from gesso.boards.access import can_contribute_to_board, can_manage_board, can_view_board
 from gesso.boards.store import Board
 from gesso.errors import Forbidden, NotFound
 from gesso.images.store import ImageRecord
@@ -43,7 +44,7 @@ def can_view_image(actor: Actor, image: ImageRecord, board: Board | None) -> boo
 def can_change_image(actor: Actor, image: ImageRecord, board: Board | None) -> bool:
     if actor.is_admin or image.user_id == actor.user_id:
         return True
-    return board is not None and board.user_id == actor.user_id
+    return board is not None and can_manage_board(actor, board)
 
 
 def can_put_on_board(actor: Actor, image: ImageRecord, board: Board) -> bool:
@@ -51,9 +52,9 @@ def can_put_on_board(actor: Actor, image: ImageRecord, board: Board) -> bool:
 
 
 def can_take_off_board(actor: Actor, image: ImageRecord, board: Board) -> bool:
-    if actor.is_admin or board.user_id == actor.user_id:
+    if can_manage_board(actor, board):
         return True
-    return board.board_visibility == "public" and image.user_id == actor.user_id
+    return can_contribute_to_board(actor, board) and image.user_id == actor.user_id
 
 
 def can_delete_with_board(actor: Actor, image: ImageRecord) -> bool:

@@ -91,7 +91,7 @@ class ImageService:
 
     def get_image(self, actor: Actor, image_name: str) -> ImageRecord:
         with self._db.read() as conn:
-            image, board = self._load(conn, image_name)
+            image, board = self._load(conn, image_name, actor.user_id)
         require_view_image(actor, image, board)
         return image
 
@@ -114,7 +114,7 @@ class ImageService:
         if query.board_id is None or query.board_id == UNCATEGORIZED:
             return replace(query, scope=visible_images(actor), viewer_id=actor.user_id)
         with self._db.read_once() as conn:
-            board = board_store.get_board(conn, query.board_id)
+            board = board_store.get_board(conn, query.board_id, actor.user_id)
         if board is None:
             raise BoardNotFound()
         require_view_board(actor, board)
@@ -141,7 +141,8 @@ class ImageService:
         """Readable images in the order asked; missing or unreadable names are dropped."""
         with self._db.read() as conn:
             found = store.get_images(conn, image_names)
-            boards = board_store.get_boards(conn, {i.board_id for i in found.values() if i.board_id})
+            board_ids = {i.board_id for i in found.values() if i.board_id}
+            boards = board_store.get_boards(conn, board_ids, actor.user_id)
         result = []
         for name in dict.fromkeys(image_names):
             image = found.get(name)
@@ -225,7 +226,7 @@ class ImageService:
 
     def require_contributable_board(self, actor: Actor, board_id: str) -> Board:
         with self._db.read() as conn:
-            board = board_store.get_board(conn, board_id)
+            board = board_store.get_board(conn, board_id, actor.user_id)
         if board is None:
             raise BoardNotFound()
         require_contribute_to_board(actor, board)
@@ -235,7 +236,7 @@ class ImageService:
 
     def update_image(self, actor: Actor, image_name: str, changes: dict[str, Any]) -> ImageRecord:
         with self._db.write() as conn:
-            image, board = self._load(conn, image_name)
+            image, board = self._load(conn, image_name, actor.user_id)
             require_change_image(actor, image, board)
             if changes:
                 store.update_image(conn, image.image_name, **changes)
@@ -258,7 +259,7 @@ class ImageService:
 
     def delete_image(self, actor: Actor, image_name: str) -> ChangedImages:
         with self._db.write() as conn:
-            image, board = self._load(conn, image_name)
+            image, board = self._load(conn, image_name, actor.user_id)
             require_change_image(actor, image, board)
             self._delete_records(conn, [image.image_name])
         self._delete_files([image])
@@ -297,7 +298,7 @@ class ImageService:
         """Put images on a board. The caller must own each image (admins excepted) and the
         board must accept contributions. A batch skips images that fail the first rule."""
         with self._db.write() as conn:
-            board = board_store.get_board(conn, board_id)
+            board = board_store.get_board(conn, board_id, actor.user_id)
             if board is None:
                 raise BoardNotFound()
             require_contribute_to_board(actor, board)
@@ -316,7 +317,7 @@ class ImageService:
         """Take images off their boards (they become their owners' uncategorized images)."""
         with self._db.write() as conn:
             removable = []
-            for image, board in self.load_many(conn, image_names):
+            for image, board in self.load_many(conn, image_names, actor.user_id):
                 if board is None:
                     continue
                 if can_take_off_board(actor, image, board):
@@ -357,7 +358,7 @@ class ImageService:
     # -- helpers ---------------------------------------------------------------------------
 
     def load_many(
-        self, conn: Connection, image_names: Sequence[str]
+        self, conn: Connection, image_names: Sequence[str], viewer_id: str | None = None
     ) -> list[tuple[ImageRecord, Board | None]]:
         """Every named image with its board; any unknown (or malformed) name is 404."""
         for name in image_names:
@@ -365,22 +366,22 @@ class ImageService:
         found = store.get_images(conn, image_names)
         if len(found) != len(set(image_names)):
             raise ImageNotFound()
-        boards = board_store.get_boards(conn, {i.board_id for i in found.values() if i.board_id})
+        boards = board_store.get_boards(conn, {i.board_id for i in found.values() if i.board_id}, viewer_id)
         return [(found[n], boards.get(found[n].board_id or "")) for n in dict.fromkeys(image_names)]
 
     def _changeable(self, conn: Connection, actor: Actor, image_names: Sequence[str]) -> list[ImageRecord]:
         return [
             image
-            for image, board in self.load_many(conn, image_names)
+            for image, board in self.load_many(conn, image_names, actor.user_id)
             if can_change_image(actor, image, board)
         ]
 
     @staticmethod
-    def _load(conn: Connection, image_name: str) -> tuple[ImageRecord, Board | None]:
-        image = store.get_image(conn, check_image_name(image_name))
+    def _load(conn: Connection, name: str, viewer_id: str | None = None) -> tuple[ImageRecord, Board | None]:
+        image = store.get_image(conn, check_image_name(name))
         if image is None:
             raise ImageNotFound()
-        board = board_store.get_board(conn, image.board_id) if image.board_id else None
+        board = board_store.get_board(conn, image.board_id, viewer_id) if image.board_id else None
         return image, board
 
     @staticmethod

@@ -2,7 +2,9 @@
 whether the change happened (seen by an administrator), and exactly which items lists return.
 
 Actors: the board's owner, an administrator, another user while the board is private / shared /
-public, an anonymous caller in multi-user mode, and the single-user `system` identity.
+public, an anonymous caller in multi-user mode, the single-user `system` identity, and another
+user with whom the private board is shared (SPEC §20) with `view`, `contribute` (`contrib`) or
+`manage`.
 Cells: a status code; `+` = the change happened, `-` = answered but nothing changed (batch skip).
 """
 
@@ -32,32 +34,35 @@ from tests.gallery_helpers import (
     upload_with_metadata,
 )
 
-ACTORS = ("owner", "admin", "other_private", "other_shared", "other_public", "anonymous")
+ACTORS = (
+    "owner", "admin", "other_private", "other_shared", "other_public", "anonymous",
+    "view", "contrib", "manage",
+)  # fmt: skip
 
 TABLE = """
-route                owner  admin  other_private  other_shared  other_public  anonymous
-get_board            200    200    403            200           200           401
-patch_board          201+   201+   403            403           403           401
-delete_board         200+   200+   403            403           403           401
-board_image_names    200    200    403            200           200           401
-list_board_images    200    200    403            200           200           401
-list_board_names     200    200    403            200           200           401
-get_image            200    200    403            200           200           401
-get_metadata         200    200    403            200           200           401
-get_full             200    200    403            200           200           401
-get_thumbnail        200    200    403            200           200           401
-get_urls             200    200    403            200           200           401
-patch_image          200+   200+   403            403           403           401
-delete_image         200+   200+   403            403           403           401
-star                 200+   200+   200-           200-          200-          401
-unstar               200+   200+   200-           200-          200-          401
-batch_delete         200+   200+   200-           200-          200-          401
-images_by_names      200    200    200            200           200           401
-add_own_image        201+   201+   403            403           201+          401
-remove_image         201+   201+   403            403           403           401
-batch_add_own_image  201+   201+   403            403           201+          401
-batch_remove_image   201+   201+   201-           201-          201-          401
-upload_into_board    201+   201+   403            403           201+          401
+route                owner  admin  other_private  other_shared  other_public  anonymous  view  contrib  manage
+get_board            200    200    403            200           200           401        200   200      200
+patch_board          201+   201+   403            403           403           401        403   403      201+
+delete_board         200+   200+   403            403           403           401        403   403      403
+board_image_names    200    200    403            200           200           401        200   200      200
+list_board_images    200    200    403            200           200           401        200   200      200
+list_board_names     200    200    403            200           200           401        200   200      200
+get_image            200    200    403            200           200           401        200   200      200
+get_metadata         200    200    403            200           200           401        200   200      200
+get_full             200    200    403            200           200           401        200   200      200
+get_thumbnail        200    200    403            200           200           401        200   200      200
+get_urls             200    200    403            200           200           401        200   200      200
+patch_image          200+   200+   403            403           403           401        403   403      200+
+delete_image         200+   200+   403            403           403           401        403   403      200+
+star                 200+   200+   200-           200-          200-          401        200-  200-     200+
+unstar               200+   200+   200-           200-          200-          401        200-  200-     200+
+batch_delete         200+   200+   200-           200-          200-          401        200-  200-     200+
+images_by_names      200    200    200            200           200           401        200   200      200
+add_own_image        201+   201+   403            403           201+          401        403   201+     201+
+remove_image         201+   201+   403            403           403           401        403   403      201+
+batch_add_own_image  201+   201+   403            403           201+          401        403   201+     201+
+batch_remove_image   201+   201+   201-           201-          201-          401        201-  201-     201+
+upload_into_board    201+   201+   403            403           201+          401        403   201+     201+
 """
 _ROWS = [line.split() for line in TABLE.strip().splitlines()]
 assert tuple(_ROWS[0][1:]) == ACTORS
@@ -128,17 +133,28 @@ def build_scene(
     )
 
 
+SHARE_PERMISSION = {"view": "view", "contrib": "contribute", "manage": "manage"}
+
+
 def mu_scene(world: World, actor: str) -> Scene:
     caller = {"owner": world.owner, "admin": world.admin, "anonymous": None}.get(actor, world.other)
-    return build_scene(
+    permission = SHARE_PERMISSION.get(actor)
+    others = actor.startswith("other_") or permission is not None
+    scene = build_scene(
         world.client,
         world.owner,
         world.other,
         world.admin,
         caller=caller,
         visibility=actor.removeprefix("other_") if actor.startswith("other_") else "private",
-        mine="other_img" if actor.startswith("other_") or actor == "anonymous" else "loose_img",
+        mine="other_img" if others or actor == "anonymous" else "loose_img",
     )
+    if permission is not None:
+        other_id = world.client.get(f"{API}/auth/me", headers=auth(world.other)).json()["user_id"]
+        url = f"/boards/{{board}}/shares/user/{other_id}"
+        shared = scene.call("PUT", url, {"permission": permission}, token=world.owner)
+        assert shared.status_code == 200, shared.text
+    return scene
 
 
 @dataclass(frozen=True)
@@ -331,6 +347,9 @@ VISIBLE = {
     "other_private": ("other_board", "other_img", "other_img", "other_img"),
     "other_shared": ("board other_board", "other_img", "other_img", "board_img other_img"),
     "other_public": ("board other_board", "other_img", "other_img", "board_img other_img"),
+    "view": ("board other_board", "other_img", "other_img", "board_img other_img"),
+    "contrib": ("board other_board", "other_img", "other_img", "board_img other_img"),
+    "manage": ("board other_board", "other_img", "other_img", "board_img other_img"),
     "system": ("board other_board", ALL_IMAGES, "loose_img other_img", ALL_IMAGES),
 }
 LISTS = ("boards", "boards_page", "images", "image_names", "uncategorized", "uncategorized_names", "by_names")
