@@ -46,6 +46,7 @@ export function makeBoard(overrides: Partial<BoardDTO> = {}): BoardDTO {
     image_count: 0,
     asset_count: 0,
     owner_username: null,
+    shared_permission: null,
     ...overrides,
   };
 }
@@ -88,6 +89,9 @@ export function makeModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
     type: "main",
     format: "diffusers",
     default_settings: null,
+    access: "everyone",
+    allowed_user_ids: [],
+    allowed_group_ids: [],
     ...overrides,
   };
 }
