@@ -2,7 +2,8 @@
 
 Starts `gesso serve` in multi-user mode on a free loopback port in a temporary root, sets up an
 administrator, then compares GET /api/v1/auth/me (Bearer token: JWT check, user+session query,
-user DTO) with GET /api/v1/app/version (no auth, no database), sequentially over one keep-alive
+user DTO), the same route with a personal API token (`gsk_…`: hash lookup, token+user query, scope
+check), and GET /api/v1/app/version (no auth, no database), sequentially over one keep-alive
 client and with 8 concurrent clients (threads). Rounds alternate the endpoint order so background
 noise hits both alike. Server CPU per request is measured too: unlike req/s it does not depend on
 how fast this (Python, same-machine) client is. Also measures successful logins per second.
@@ -39,6 +40,8 @@ GOAL_STARTUP_S = 2.0
 GOAL_RSS_MB = 150.0
 MB = 1_000_000
 Headers = dict[str, str]
+# name -> how the report shows it
+ENDPOINTS = {"version": "/app/version", "me": "/auth/me JWT", "me_token": "/auth/me gsk_"}
 
 
 def cpu_seconds(proc: psutil.Process) -> float:
@@ -178,9 +181,14 @@ def benchmark(args: argparse.Namespace, base: str, server: psutil.Process) -> di
         token = client.post("/api/v1/auth/login", json=credentials).raise_for_status().json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
         client.get(ME, headers=auth).raise_for_status()
+        created = client.post("/api/v1/auth/tokens", json={"name": "bench", "scopes": ["read"]}, headers=auth)
+        api_token = {"Authorization": f"Bearer {created.raise_for_status().json()['token']}"}
+        client.get(ME, headers=api_token).raise_for_status()
 
-        samples = {(mode, name): Sample() for mode in ("seq", "conc") for name in ("version", "me")}
-        endpoints: list[tuple[str, str, Headers]] = [("version", VERSION, {}), ("me", ME, auth)]
+        samples = {(mode, name): Sample() for mode in ("seq", "conc") for name in ENDPOINTS}
+        endpoints: list[tuple[str, str, Headers]] = [
+            ("version", VERSION, {}), ("me", ME, auth), ("me_token", ME, api_token)
+        ]  # fmt: skip
         per_round = max(1, args.requests // args.rounds)
         pool = [httpx.Client(base_url=base, timeout=30.0) for _ in range(args.concurrency)]
         try:
@@ -215,14 +223,14 @@ def benchmark(args: argparse.Namespace, base: str, server: psutil.Process) -> di
 def report(figures: dict[str, Any]) -> dict[str, bool]:
     modes = (("seq", "sequential"), ("conc", f"{figures['concurrency']} concurrent"))
     print(
-        f"\n{'endpoint':<15}{'mode':<14}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+        f"\n{'endpoint':<17}{'mode':<14}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
         f"{'server CPU µs/req':>19}{'server busy':>13}{'client CPU':>12}"
     )
     for mode, label in modes:
-        for name, path in (("version", VERSION), ("me", ME)):
+        for name, shown in ENDPOINTS.items():
             s = figures[f"{mode}_{name}"]
             print(
-                f"{path.removeprefix('/api/v1'):<15}{label:<14}{s['requests']:>9}{s['errors']:>7}{s['rps']:>8.0f}"
+                f"{shown:<17}{label:<14}{s['requests']:>9}{s['errors']:>7}{s['rps']:>8.0f}"
                 f"{s['p50_ms']:>8.2f}{s['p95_ms']:>8.2f}{s['server_cpu_us_per_request']:>19.0f}"
                 f"{s['server_busy_percent']:>12.0f}%{s['client_cpu_percent']:>11.0f}%"
             )
@@ -248,6 +256,14 @@ def report(figures: dict[str, Any]) -> dict[str, bool]:
     cpu = [figures[f"seq_{n}"]["server_cpu_us_per_request"] for n in ("version", "me")]
     figures["server_cpu_ratio_seq"] = cpu_ratio = cpu[0] / cpu[1]
     print(f"  (server CPU per request, /app/version ÷ /auth/me, sequential: {cpu_ratio:.2f}; not a goal)")
+    jwt, token = (figures[f"seq_{n}"] for n in ("me", "me_token"))
+    figures["token_vs_jwt_cpu_seq"] = token["server_cpu_us_per_request"] / jwt["server_cpu_us_per_request"]
+    figures["token_vs_jwt_rps_seq"] = token["rps"] / jwt["rps"]
+    print(
+        f"  (API token vs JWT on /auth/me, sequential: server CPU per request "
+        f"{token['server_cpu_us_per_request']:.0f} vs {jwt['server_cpu_us_per_request']:.0f} µs "
+        f"(x{figures['token_vs_jwt_cpu_seq']:.2f}), req/s x{figures['token_vs_jwt_rps_seq']:.2f}; not a goal)"
+    )
     busy = figures["conc_version"]["server_busy_percent"]
     if busy < 70:
         print(f"  note: server busy only {busy:.0f}% of a core in concurrent /app/version: that req/s is")

@@ -5,8 +5,10 @@ event fan-out to 50 clients, and end-to-end throughput of a trivial graph.
    progress, record the turn, publish the status event with queue and batch counts) on `Services`
    built directly on two temporary roots, one with an empty history and one with 100,000 finished
    items of 50 users (seeded in bulk into `session_queue`). Both hold the same 200 pending items of
-   10 users before every claim, so history size is the only difference. FIFO and round robin; the
-   rounds interleave all four cases so background load hits them alike. Also timed on its own:
+   10 users before every claim, so history size is the only difference. FIFO, round robin, and
+   round robin weighted by `queue_weight` (the 10 users have weights 1, 2, 3, 1, 2, 3, ... in
+   `user_quotas`, resolved per claim as the server does); the rounds interleave all six cases so
+   background load hits them alike. Also timed on its own:
    the pick and the `in_progress` update in one write transaction (the index-bound part).
 2. Enqueue: one 1,000-item batch (`runs: 1000` of integer -> add) through the HTTP API
    (in-process TestClient, processor paused).
@@ -68,6 +70,8 @@ from gesso.db.metadata import utcnow  # noqa: E402
 from gesso.queue import store  # noqa: E402
 from gesso.queue.policies import DequeuePolicy, FifoPolicy, RoundRobinPolicy  # noqa: E402
 from gesso.queue.tables import queue_turns, session_queue  # noqa: E402
+from gesso.quotas.service import QuotaService  # noqa: E402
+from gesso.quotas.tables import user_quotas  # noqa: E402
 from gesso.services import Services  # noqa: E402
 from gesso.users.tables import users  # noqa: E402
 
@@ -160,6 +164,10 @@ def dequeue_root(history: int) -> Services:
             for n, u in enumerate(user_ids)
         ]  # fmt: skip
         conn.execute(users.insert(), rows)
+        weights = [
+            {"user_id": u, "queue_weight": n % 3 + 1, "updated_at": now} for n, u in enumerate(user_ids)
+        ]
+        conn.execute(user_quotas.insert(), weights)
     statuses = ("completed",) * 8 + ("failed", "canceled")
     for start in range(0, history, SEED_CHUNK):
         rows = [
@@ -228,7 +236,11 @@ def bench_dequeue(args: argparse.Namespace) -> Json:
     print(
         f"dequeue: seeded {args.history:,} finished items in {seed_seconds:.1f} s (load {load()})", flush=True
     )
-    policies: dict[str, Callable[[], DequeuePolicy]] = {"FIFO": FifoPolicy, "round_robin": RoundRobinPolicy}
+    policies: dict[str, Callable[[], DequeuePolicy]] = {
+        "FIFO": FifoPolicy,
+        "round_robin": RoundRobinPolicy,
+        "weighted_rr": lambda: RoundRobinPolicy(QuotaService.queue_weight),
+    }
     cases = [(p, h) for p in policies for h in ("empty", "history")]
     roots = {"empty": empty, "history": full}
     samples: dict[tuple[str, str, str], list[float]] = {}
@@ -659,7 +671,7 @@ def report_dequeue(d: Json, goals: dict[str, bool]) -> None:
     head = ("policy", "call", "p50 empty", "p95 empty", "p50 hist", "p95 hist", "ratio")
     print(f"{head[0]:<12}{head[1]:<32}" + "".join(f"{h:>10}" for h in head[2:6]) + f"{head[6]:>7}  goal")
     calls = (("claim_next", "QueueService.claim_next"), ("pick", "pick + set in_progress (1 txn)"))
-    for policy in ("FIFO", "round_robin"):
+    for policy in ("FIFO", "round_robin", "weighted_rr"):
         for mode, label in calls:
             f = d[policy][mode]
             ms = [f[h][q] for h in ("empty", "history") for q in ("p50_ms", "p95_ms")]

@@ -168,6 +168,7 @@ export function GeneratePanel({ board, noModels, queueSummary, params, setParams
           <GenerationStatus state={progress} />
           {models.isPending && <Loader size="sm" aria-label="Loading models" />}
           <ErrorAlert error={models.error} title="Could not load the models" />
+          <ErrorAlert error={enqueue.error} title="Nothing was queued" />
           {noModel && noModels}
           <Title order={2} size="h5" mb={-8}>
             Generation
