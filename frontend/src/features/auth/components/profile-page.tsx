@@ -6,6 +6,7 @@ import { PasswordField } from "@/components/password-field";
 import { useSession } from "@/hooks/use-session";
 import { passwordPolicyError } from "@/lib/passwords";
 import { useUpdateCurrentUser } from "../api/update-current-user";
+import { ApiTokensPanel } from "./api-tokens-panel";
 import { SessionsPanel } from "./sessions-panel";
 
 export function ProfilePage() {
@@ -19,7 +20,10 @@ export function ProfilePage() {
           <ProfilePanel />
           <ChangePasswordPanel />
         </Stack>
-        <SessionsPanel />
+        <Stack gap="lg">
+          <SessionsPanel />
+          <ApiTokensPanel />
+        </Stack>
       </SimpleGrid>
     </Stack>
   );
