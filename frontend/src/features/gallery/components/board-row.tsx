@@ -18,8 +18,8 @@ import type { BoardDTO, BoardVisibility } from "@/lib/api-types";
 import { plural } from "@/lib/format";
 import { useUpdateBoard, type BoardChanges } from "../api/update-board";
 import { useBoardPath } from "../hooks/gallery-path";
-import { ownerLabel, VISIBILITY_LABELS } from "../utils/boards";
-import { canManageBoard } from "../utils/permissions";
+import { ownerLabel, SHARE_LABELS, VISIBILITY_LABELS } from "../utils/boards";
+import { canManageBoard, canOwnBoard } from "../utils/permissions";
 import { DeleteBoardModal, RenameBoardModal } from "./board-dialogs";
 import classes from "./gallery.module.css";
 import { VisibilityBadge } from "./visibility-badge";
@@ -81,6 +81,11 @@ export function BoardRow({ board, selected }: { board: BoardDTO; selected: boole
           </Group>
           <Group gap={4} mt={2}>
             {session.multiuser && <VisibilityBadge visibility={board.board_visibility} />}
+            {board.shared_permission && (
+              <Badge size="xs" variant="light" color="violet" title="Shared with you">
+                Shared with me ({SHARE_LABELS[board.shared_permission]})
+              </Badge>
+            )}
             {board.archived && (
               <Badge size="xs" variant="outline" color="gray">
                 Archived
@@ -145,9 +150,11 @@ function BoardMenu({ board }: { board: BoardDTO }) {
           >
             {board.archived ? "Unarchive" : "Archive"}
           </Menu.Item>
-          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => setDialog("delete")}>
-            Delete…
-          </Menu.Item>
+          {canOwnBoard(session, board) && (
+            <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => setDialog("delete")}>
+              Delete…
+            </Menu.Item>
+          )}
         </Menu.Dropdown>
       </Menu>
       {dialog === "rename" && <RenameBoardModal board={board} onClose={() => setDialog(null)} />}

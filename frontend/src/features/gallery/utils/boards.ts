@@ -30,3 +30,9 @@ export const VISIBILITY_LABELS: Record<BoardVisibility, { label: string; color: 
   shared: { label: "Shared", color: "blue", description: "Everyone can view" },
   public: { label: "Public", color: "teal", description: "Everyone can view and add images" },
 };
+
+export const SHARE_LABELS: Record<"view" | "contribute" | "manage", string> = {
+  view: "can view",
+  contribute: "can add images",
+  manage: "can manage",
+};

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { makeBoard, makeImage, makeUser } from "@/testing/fixtures";
-import { canChangeImage, canContributeToBoard, canManageBoard, canTakeOffBoard, moveTargets } from "./permissions";
+import {
+  canChangeImage,
+  canContributeToBoard,
+  canManageBoard,
+  canOwnBoard,
+  canTakeOffBoard,
+  moveTargets,
+} from "./permissions";
 
 const owner = { user: makeUser({ user_id: "owner" }) };
 const other = { user: makeUser({ user_id: "other" }) };
@@ -24,6 +31,31 @@ describe("board rules (SPEC §6)", () => {
       expect(canContributeToBoard(actor, board("private"))).toBe(true);
     }
     expect(canContributeToBoard(other, null)).toBe(true);
+  });
+});
+
+describe("shares (SPEC §20)", () => {
+  const shared = (permission: "view" | "contribute" | "manage") =>
+    makeBoard({ user_id: "owner", board_visibility: "private", shared_permission: permission });
+  const ownersImage = makeImage({ user_id: "owner", board_id: "b-1" });
+  const othersImage = makeImage({ user_id: "other", board_id: "b-1" });
+
+  it.each([
+    ["view", false, false],
+    ["contribute", false, true],
+    ["manage", true, true],
+  ] as const)("a %s share: manage %s, contribute %s; never delete or reshare", (permission, manage, contribute) => {
+    expect(canManageBoard(other, shared(permission))).toBe(manage);
+    expect(canContributeToBoard(other, shared(permission))).toBe(contribute);
+    expect(canOwnBoard(other, shared(permission))).toBe(false);
+  });
+
+  it("managers change every image on the board; contributors only their own", () => {
+    expect(canChangeImage(other, ownersImage, shared("manage"))).toBe(true);
+    expect(canTakeOffBoard(other, ownersImage, shared("manage"))).toBe(true);
+    expect(canChangeImage(other, ownersImage, shared("contribute"))).toBe(false);
+    expect(canTakeOffBoard(other, othersImage, shared("contribute"))).toBe(true);
+    expect(canTakeOffBoard(other, othersImage, shared("view"))).toBe(false);
   });
 });
 
