@@ -16,7 +16,7 @@ from gesso.boards.store import Board, Share
 from gesso.db.engine import Database
 from gesso.errors import Forbidden, InvalidInput, NotFound
 from gesso.groups.store import group_exists
-from gesso.users.store import get_user
+from gesso.users.store import find_by_email, get_user
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +44,13 @@ class BoardShareService:
             require_view_board(actor, board)
             require_own_board(actor, board)
             if kind == "user":
-                user = get_user(conn, subject_id)
+                # The id, or the e-mail address (people who may not list users share by e-mail).
+                user = get_user(conn, subject_id) or find_by_email(conn, subject_id)
                 if user is None or user.is_system:
                     raise InvalidInput(f"id: no user {subject_id!r}")
                 if user.user_id == board.user_id:
                     raise InvalidInput("id: a board cannot be shared with its owner")
+                subject_id = user.user_id
             elif not group_exists(conn, subject_id):
                 raise InvalidInput(f"id: no group {subject_id!r}")
             store.put_share(conn, board_id, kind, subject_id, permission)

@@ -132,3 +132,12 @@ def test_bad_share_requests_name_what_was_wrong(people: People) -> None:
     assert people.share("owner", "no-such-board", "user", people.ids["carol"], "view").status_code == 404
     assert people.share("carol", board, "user", people.ids["carol"], "view").status_code == 403
     assert people.client.get(f"{BOARDS}/{board}/shares", headers=people.h("owner")).json() == []
+
+
+def test_a_person_can_be_named_by_e_mail(people: People) -> None:
+    board = create_board(people.client, people.tokens["owner"], "Family")
+    shared = people.share("owner", board, "user", "CAROL@example.com", "view")
+    assert shared.status_code == 200 and shared.json()["id"] == people.ids["carol"]
+    assert people.boards("carol")[board]["shared_permission"] == "view"
+    unknown = people.share("owner", board, "user", "nobody@example.com", "view")
+    assert unknown.status_code == 400 and unknown.json()["detail"] == "id: no user 'nobody@example.com'"
