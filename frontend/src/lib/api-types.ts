@@ -12,6 +12,10 @@ export type ApiTokenCreateRequest = Schemas["ApiTokenCreateRequest"];
 export type ApiTokenScope = ApiTokenDTO["scopes"][number];
 export type BoardDTO = Schemas["BoardDTO"];
 export type BoardVisibility = BoardDTO["board_visibility"];
+export type BoardShareDTO = Schemas["BoardShareDTO"];
+export type SharePermission = BoardShareDTO["permission"];
+export type ShareKind = BoardShareDTO["kind"];
+export type GroupDTO = Schemas["GroupDTO"];
 export type ImageDTO = Schemas["ImageDTO"];
 export type ImageCategory = ImageDTO["image_category"];
 

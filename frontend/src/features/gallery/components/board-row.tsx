@@ -7,6 +7,7 @@ import {
   IconInbox,
   IconPencil,
   IconPhoto,
+  IconShare,
   IconTrash,
 } from "@tabler/icons-react";
 import { useState } from "react";
@@ -21,6 +22,7 @@ import { useBoardPath } from "../hooks/gallery-path";
 import { ownerLabel, SHARE_LABELS, VISIBILITY_LABELS } from "../utils/boards";
 import { canManageBoard, canOwnBoard } from "../utils/permissions";
 import { DeleteBoardModal, RenameBoardModal } from "./board-dialogs";
+import { ShareBoardModal } from "./share-board-modal";
 import classes from "./gallery.module.css";
 import { VisibilityBadge } from "./visibility-badge";
 
@@ -102,7 +104,7 @@ export function BoardRow({ board, selected }: { board: BoardDTO; selected: boole
 function BoardMenu({ board }: { board: BoardDTO }) {
   const session = useSession();
   const update = useUpdateBoard();
-  const [dialog, setDialog] = useState<"rename" | "delete" | null>(null);
+  const [dialog, setDialog] = useState<"rename" | "delete" | "share" | null>(null);
   const change = (changes: BoardChanges) =>
     update.mutate(
       { boardId: board.board_id, changes },
@@ -144,6 +146,11 @@ function BoardMenu({ board }: { board: BoardDTO }) {
               <Menu.Divider />
             </>
           )}
+          {session.multiuser && (
+            <Menu.Item leftSection={<IconShare size={14} />} onClick={() => setDialog("share")}>
+              Share…
+            </Menu.Item>
+          )}
           <Menu.Item
             leftSection={board.archived ? <IconArchiveOff size={14} /> : <IconArchive size={14} />}
             onClick={() => change({ archived: !board.archived })}
@@ -159,6 +166,7 @@ function BoardMenu({ board }: { board: BoardDTO }) {
       </Menu>
       {dialog === "rename" && <RenameBoardModal board={board} onClose={() => setDialog(null)} />}
       {dialog === "delete" && <DeleteBoardModal board={board} onClose={() => setDialog(null)} />}
+      {dialog === "share" && <ShareBoardModal board={board} onClose={() => setDialog(null)} />}
     </>
   );
 }
