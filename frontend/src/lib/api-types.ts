@@ -7,6 +7,7 @@ export type UserDTO = Schemas["UserDTO"];
 export type SetupStatus = Schemas["SetupStatusResponse"];
 export type SessionDTO = Schemas["SessionDTO"];
 export type ApiTokenDTO = Schemas["ApiTokenDTO"];
+export type UsageDTO = Schemas["UsageDTO"];
 export type ApiTokenCreated = Schemas["ApiTokenCreated"];
 export type ApiTokenCreateRequest = Schemas["ApiTokenCreateRequest"];
 export type ApiTokenScope = ApiTokenDTO["scopes"][number];

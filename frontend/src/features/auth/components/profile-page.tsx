@@ -8,6 +8,7 @@ import { passwordPolicyError } from "@/lib/passwords";
 import { useUpdateCurrentUser } from "../api/update-current-user";
 import { ApiTokensPanel } from "./api-tokens-panel";
 import { SessionsPanel } from "./sessions-panel";
+import { UsagePanel } from "./usage-panel";
 
 export function ProfilePage() {
   return (
@@ -18,6 +19,7 @@ export function ProfilePage() {
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: "start" }}>
         <Stack gap="lg">
           <ProfilePanel />
+          <UsagePanel />
           <ChangePasswordPanel />
         </Stack>
         <Stack gap="lg">
