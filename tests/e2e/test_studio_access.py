@@ -57,6 +57,7 @@ def test_user_creates_uses_and_revokes_an_api_token(
     expect(dialog.get_by_text("it will not be shown again")).to_be_visible()
     alice.screenshot("access-token-created")
     dialog.get_by_role("button", name="Done").click()
+    expect(dialog).to_be_hidden()
     table = panel.get_by_role("table", name="API tokens")
     expect(table.get_by_text("nightly backup")).to_be_visible()
     expect(table.get_by_text("generate", exact=True)).to_be_visible()
