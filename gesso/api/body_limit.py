@@ -1,7 +1,9 @@
 """ASGI middleware that refuses request bodies over the configured limit with 413.
 
 A declared `Content-Length` over the limit is refused before a byte is read; a chunked body is
-counted as it arrives and refused the moment it passes the limit.
+counted as it arrives and refused the moment it passes the limit. An HTTP/1.x request with a
+declared length within the limit, or with neither length nor chunked encoding (no body at all,
+RFC 9112 §6.3: every plain GET), passes straight through: the server already delimits its body.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _content_length(scope)
+        declared, chunked = _body_framing(scope)
         if declared is not None and declared > self.max_bytes:
             response = JSONResponse({"detail": self._message()}, status_code=413)
             await response(scope, receive, send)
+            return
+        if not chunked and scope.get("http_version") in ("1.0", "1.1"):
+            await self.app(scope, receive, send)
             return
         received = 0
         exceeded = False
@@ -69,11 +74,17 @@ class BodySizeLimitMiddleware:
         return f"Request body is larger than the limit of {self.max_bytes // (1024 * 1024)} MB"
 
 
-def _content_length(scope: Scope) -> int | None:
+def _body_framing(scope: Scope) -> tuple[int | None, bool]:
+    """The declared `Content-Length` (None when absent or malformed) and whether the body is
+    sent chunked."""
+    declared: int | None = None
+    chunked = False
     for name, value in scope.get("headers", []):
         if name == b"content-length":
             try:
-                return int(value)
+                declared = int(value)
             except ValueError:
-                return None
-    return None
+                chunked = True  # unknown framing: count what arrives
+        elif name == b"transfer-encoding":
+            chunked = True
+    return declared, chunked

@@ -45,17 +45,18 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 PUBLIC_ROUTERS = (app_info.router, auth_router.public_router)
 # Profile, sessions and token management: a token may read them but never change them.
 NO_TOKEN_WRITES = RequireScope(None)
+# FastAPI tries included routers in order: the gallery's and the identity routes come first.
 PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
+    (images_router.router, RequireScope(Scope.GALLERY)),
+    (boards_router.router, RequireScope(Scope.GALLERY)),
     (auth_router.router, NO_TOKEN_WRITES),
     (token_router.router, NO_TOKEN_WRITES),
     (users_router.router, RequireScope(Scope.ADMIN)),
     (groups_router.router, RequireScope(Scope.ADMIN)),
     (quotas_router.router, RequireScope(Scope.ADMIN)),
-    (boards_router.router, RequireScope(Scope.GALLERY)),
     (board_images_router.router, RequireScope(Scope.GALLERY)),
     (images_router.upload_router, RequireScope(Scope.GENERATE)),
     (images_router.lookup_router, RequireScope(Scope.READ)),
-    (images_router.router, RequireScope(Scope.GALLERY)),
     # Client state is the studio's own memory of the Generate panel.
     (client_state_router.router, RequireScope(Scope.GENERATE)),
     (queue_router.router, RequireScope(Scope.GENERATE)),
@@ -68,15 +69,16 @@ MEDIA_ROUTERS = ((images_router.media_router, RequireMediaScope(None)),)
 
 def mount_api(app: FastAPI, prefix: str) -> None:
     """Include every router directly on the app (one level deep keeps route matching cheap),
-    each with the identity dependency its group requires."""
+    each with the identity dependency its group requires. The order only decides how soon a
+    route is found: no two routers answer the same method and path."""
     api = f"{prefix}/api"
     # Every route declares the error bodies it can answer (see gesso/api/errors.py).
     errors = ERROR_RESPONSES
-    for router in PUBLIC_ROUTERS:
-        app.include_router(router, prefix=api, responses=errors)
-    for router, media_scope in MEDIA_ROUTERS:
-        identity = [Depends(require_media_actor), Depends(media_scope)]
-        app.include_router(router, prefix=api, dependencies=identity, responses=errors)
     for router, scope in PROTECTED_ROUTERS:
         identity = [Depends(require_actor), Depends(scope)]
         app.include_router(router, prefix=api, dependencies=identity, responses=errors)
+    for router, media_scope in MEDIA_ROUTERS:
+        identity = [Depends(require_media_actor), Depends(media_scope)]
+        app.include_router(router, prefix=api, dependencies=identity, responses=errors)
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router, prefix=api, responses=errors)
