@@ -7,6 +7,9 @@ followed by hand so each hop is checked, and the connection itself goes to an ad
 at connect time, so a DNS answer that changes between check and connect (rebinding) cannot
 slip through. A failed download leaves no partial file; a halted one (cancel, server stop)
 keeps its `.part`, which the next attempt continues with a `Range` request.
+
+httpx and httpcore are imported when a download starts, not when the server does (httpx brings
+its command-line dependencies with it).
 """
 
 from __future__ import annotations
@@ -19,13 +22,17 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpcore
-import httpx
-
 from gesso.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import httpcore
+    import httpx
+    from httpcore import NetworkBackend
+else:
+    NetworkBackend = object  # httpcore's pool only calls the methods below
 
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024  # small enough that a cancel is noticed promptly on a slow server
@@ -78,10 +85,12 @@ def checked_address(host: str, port: int) -> str:
     return str(addresses[0])
 
 
-class _GuardedBackend(httpcore.NetworkBackend):
+class _GuardedBackend(NetworkBackend):
     """Connects only to addresses that pass the guard, resolved at connect time."""
 
     def __init__(self) -> None:
+        import httpcore
+
         self._inner = httpcore.SyncBackend()
 
     def connect_tcp(
@@ -106,6 +115,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
 
 def _transport(allow_private: bool) -> httpx.HTTPTransport:
+    import httpcore
+    import httpx
+
     transport = httpx.HTTPTransport()
     if not allow_private:
         # httpx has no public hook for the network backend; its pool is built the same way.
@@ -157,6 +169,8 @@ def download(
     continued with a `Range` request (kept when `cancel` halts the download, removed when it
     fails); the free disk space is checked against the announced size before the first byte.
     `access_token` goes to the URL's own host as a Bearer token, never to a redirect elsewhere."""
+    import httpx
+
     folder.mkdir(parents=True, exist_ok=True)
     try:
         return _fetch(url, folder, allow_private, progress, cancel, expected_sha256, timeout, access_token)
@@ -176,6 +190,8 @@ def _fetch(
     timeout: float,
     access_token: str | None,
 ) -> Downloaded:
+    import httpx
+
     current = url
     partial = next(iter(sorted(folder.glob("*.part"))), None)
     have = partial.stat().st_size if partial is not None else 0

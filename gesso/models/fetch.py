@@ -14,14 +14,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx2
+from typing import TYPE_CHECKING
 
 from gesso.models.hub import HubError
 
+if TYPE_CHECKING:  # the HTTP client is imported with the first download, not at start-up
+    import httpx2
+
 HASH_CHUNK = 4 * 1024 * 1024
 RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)  # after the last, the download fails
-TIMEOUT = httpx2.Timeout(30.0, read=60.0)
+CONNECT_TIMEOUT = 30.0
+READ_TIMEOUT = 60.0
 
 
 class FetchHalted(Exception):
@@ -43,7 +46,7 @@ class FileRequest:
 
 
 Progress = Callable[[int], None]  # bytes of this file on disk so far
-ErrorForStatus = Callable[[int, httpx2.Response], HubError]
+ErrorForStatus = Callable[[int, "httpx2.Response"], HubError]
 
 
 def part_path(target: Path) -> Path:
@@ -85,6 +88,8 @@ def fetch_file(
     halt: threading.Event,
     error_for_status: ErrorForStatus,
 ) -> None:
+    import httpx2
+
     target = request.target
     if target.is_file() and (request.size is None or target.stat().st_size == request.size):
         progress(target.stat().st_size)
@@ -117,12 +122,15 @@ def _attempt(
     halt: threading.Event,
     error_for_status: ErrorForStatus,
 ) -> None:
+    import httpx2
+
     if request.size is not None and part.size == request.size:
         return
     headers = dict(request.headers)
     if part.size:
         headers["Range"] = f"bytes={part.size}-"
-    with client.stream("GET", request.url, headers=headers, timeout=TIMEOUT) as response:
+    timeout = httpx2.Timeout(CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    with client.stream("GET", request.url, headers=headers, timeout=timeout) as response:
         if response.status_code == 416 and part.size:
             part.restart()  # the part no longer matches the file: start over
             raise httpx2.RemoteProtocolError("range not satisfiable")

@@ -6,6 +6,7 @@ The hub is configuration, not user input: `HF_ENDPOINT` (default https://hugging
 environment when the server starts. The token (set by an administrator, else `HF_TOKEN`) is sent
 to that endpoint only; `huggingface_hub`'s HTTP client drops it on redirects to other hosts.
 Every failure becomes a `HubError` whose message is one line fit for a job's `error`.
+`huggingface_hub` and its HTTP client are imported on first use, not when the server starts.
 """
 
 from __future__ import annotations
@@ -19,18 +20,6 @@ from typing import Literal
 # huggingface_hub otherwise fetches a telemetry registry from the hub (read when it is first
 # imported): a self-hosted server keeps quiet unless its administrator asks for it.
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
-import httpx2
-from huggingface_hub import HfApi, hf_hub_url, try_to_load_from_cache
-from huggingface_hub.errors import (
-    GatedRepoError,
-    HfHubHTTPError,
-    OfflineModeIsEnabled,
-    RemoteEntryNotFoundError,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-)
-from huggingface_hub.utils._headers import build_hf_headers
 
 from gesso.models.sources import MalformedRepoId, checked_repo_path
 
@@ -121,12 +110,16 @@ class HubClient:
 
     def auth_headers(self) -> dict[str, str]:
         """Headers for requests to the configured hub (never for other hosts)."""
+        from huggingface_hub.utils._headers import build_hf_headers
+
         return build_hf_headers(token=self.token() or False, library_name="gesso")
 
     def snapshot(self, repo_id: str, revision: str) -> RepoSnapshot:
         """The repo's files (with sizes and LFS hashes) at `revision`, pinned to its commit."""
         if self.config.offline:
             return self._cached_snapshot(repo_id, revision)
+        from huggingface_hub import HfApi
+
         token = self.token()
         try:
             info = HfApi(endpoint=self.endpoint, library_name="gesso").model_info(
@@ -153,16 +146,23 @@ class HubClient:
         )
 
     def file_url(self, repo_id: str, path: str, commit: str) -> str:
+        from huggingface_hub import hf_hub_url
+
         return hf_hub_url(repo_id, path, revision=commit, endpoint=self.endpoint)
 
     def cached_file(self, repo_id: str, path: str, commit: str) -> Path | None:
         """The file from the hub cache when it holds this commit's version, else None."""
+        from huggingface_hub import try_to_load_from_cache
+
         found = try_to_load_from_cache(repo_id, path, cache_dir=self.config.cache_dir, revision=commit)
         return Path(found) if isinstance(found, str) else None
 
     def token_status(self, token: str) -> TokenStatus:
         if self.config.offline:
             return "unknown"
+        from huggingface_hub import HfApi
+        from huggingface_hub.errors import HfHubHTTPError
+
         try:
             HfApi(endpoint=self.endpoint, library_name="gesso").whoami(token=token)
         except HfHubHTTPError as exc:
@@ -175,6 +175,16 @@ class HubClient:
         """One-line `HubError` for an exception from `huggingface_hub` or the HTTP client."""
         if isinstance(exc, HubError):
             return exc
+        import httpx2
+        from huggingface_hub.errors import (
+            GatedRepoError,
+            HfHubHTTPError,
+            OfflineModeIsEnabled,
+            RemoteEntryNotFoundError,
+            RepositoryNotFoundError,
+            RevisionNotFoundError,
+        )
+
         if isinstance(exc, GatedRepoError):
             return self.gated_error(repo_id)
         if isinstance(exc, RevisionNotFoundError):

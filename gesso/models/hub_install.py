@@ -10,15 +10,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx2
-from huggingface_hub import get_session
+from typing import TYPE_CHECKING
 
 from gesso.models import hub_files
 from gesso.models.fetch import FetchFailed, FileRequest, bytes_on_disk, fetch_file
 from gesso.models.hub import HubClient, HubError, RepoSnapshot
 from gesso.models.progress import DownloadProgress
 from gesso.models.sources import HubSource
+
+if TYPE_CHECKING:  # imported with the first hub download, not at start-up
+    import httpx2
 
 DISK_MARGIN = 16 * 1024 * 1024  # configs, the job file and the hash pass need a little room
 
@@ -49,6 +50,8 @@ def fetch_from_hub(
     remember_commit(snapshot.commit)
     if snapshot.gated and not hub.token():
         raise hub.gated_error(source.repo_id)
+    from huggingface_hub import get_session
+
     client = get_session()
     if source.is_single_file:
         selection = hub_files.single_file(snapshot, source)
