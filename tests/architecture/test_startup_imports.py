@@ -1,0 +1,27 @@
+"""Start-up stays light: building the app (what `gesso serve` does before it answers) imports
+neither the model stack nor the HTTP clients used only for model downloads.
+
+Each of these costs tens to hundreds of milliseconds of start-up; they are imported on first use
+(a generation, a download, a hub call). A new top-level import of one of them fails here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("torch", "diffusers", "transformers", "huggingface_hub", "httpx", "httpx2", "httpcore", "rich")
+
+
+def test_building_the_app_imports_no_model_or_download_stack(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "import gesso.cli.main, gesso.cli.serve\n"
+        "from gesso.app import create_app\n"
+        "from gesso.config import Settings\n"
+        f"create_app(Settings(root={str(tmp_path)!r}), run_worker=False)\n"
+        f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == []
