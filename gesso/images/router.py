@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import FileResponse
 
 from gesso.api.deps import Images
 from gesso.api.security_headers import CSP, IMAGE_CSP
 from gesso.auth.deps import CurrentUser, MediaUser
 from gesso.db.engine import run_read
-from gesso.images.deps import ImageFilters, Upload, UploadBody
+from gesso.images.deps import FILTERS_OPENAPI, PAGE_OPENAPI, ImageFilters, ImagePageQuery, Upload, UploadBody
 from gesso.images.schemas import (
     DeleteImagesResult,
     ImageDTO,
@@ -46,20 +46,18 @@ def upload_image(
     return dto
 
 
-@router.get("/", response_model=OffsetPaginatedResults[ImageDTO], name="list_image_dtos")
-async def list_image_dtos(
-    actor: CurrentUser,
-    images: Images,
-    filters: ImageFilters,
-    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 10,
-) -> Response:
-    records, total = await run_read(images.reads_are_local, images.list_images, actor, filters, offset, limit)
-    page = {"limit": limit, "offset": offset, "total": total, "items": [image_wire(r) for r in records]}
-    return json_value_response(page)
+@router.get(
+    "/", response_model=OffsetPaginatedResults[ImageDTO], name="list_image_dtos", openapi_extra=PAGE_OPENAPI
+)
+async def list_image_dtos(actor: CurrentUser, images: Images, page: ImagePageQuery) -> Response:
+    records, total = await run_read(
+        images.reads_are_local, images.list_images, actor, page.query, page.offset, page.limit
+    )
+    items = [image_wire(r) for r in records]
+    return json_value_response({"limit": page.limit, "offset": page.offset, "total": total, "items": items})
 
 
-@router.get("/names", response_model=ImageNamesResult)
+@router.get("/names", response_model=ImageNamesResult, openapi_extra=FILTERS_OPENAPI)
 async def get_image_names(actor: CurrentUser, images: Images, filters: ImageFilters) -> Response:
     names, starred_count = await run_read(images.reads_are_local, images.image_names, actor, filters)
     return json_value_response(
