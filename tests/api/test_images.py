@@ -248,6 +248,28 @@ def test_system_lists_with_bad_query_values_and_gets_422(su: TestClient) -> None
         assert su.get(f"{API}/images/", params=params).status_code == 422, params
 
 
+def test_each_bad_filter_is_named_in_the_422_of_both_list_routes(su: TestClient) -> None:
+    params = {"categories": ["general", "bogus"], "search_term": "x" * 501, "order_dir": "up", "limit": 0}
+    filters = [("categories", 1), ("search_term",), ("order_dir",)]
+    for path, expected in ((f"{API}/images/", [*filters, ("limit",)]), (f"{API}/images/names", filters)):
+        response = su.get(path, params=params)
+        assert response.status_code == 422, path
+        assert [tuple(e["loc"]) for e in response.json()["detail"]] == [("query", *loc) for loc in expected]
+
+
+def test_the_list_routes_document_their_filters(su: TestClient) -> None:
+    paths = su.get("/openapi.json").json()["paths"]
+    filters = ["board_id", "categories", "is_intermediate", "image_origin", "search_term", "order_dir"]
+    filters.append("starred_first")
+    names = paths[f"{API}/images/names"]["get"]
+    assert [p["name"] for p in names["parameters"]] == filters
+    assert "422" in names["responses"]
+    page = paths[f"{API}/images/"]["get"]["parameters"]
+    assert [p["name"] for p in page] == ["offset", "limit", *filters]
+    limit = {"default": 10, "maximum": 10000, "minimum": 1, "title": "Limit", "type": "integer"}
+    assert page[1]["schema"] == limit
+
+
 def test_system_patches_starred_and_category(su: TestClient) -> None:
     name = upload(su, None)
     changed = su.patch(
