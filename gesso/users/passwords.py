@@ -1,11 +1,13 @@
 """Argon2id hashing, the password policy, and generated passwords.
 
 `verify_dummy` spends the same work as a real verification so that a login for an unknown
-email takes as long as one with a wrong password.
+email takes as long as one with a wrong password. Its hash is built, not computed (see
+`_unmatchable_hash`), so start-up spends no Argon2 work on it.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import secrets
 import string
@@ -59,7 +61,7 @@ def generate_password() -> str:
 class PasswordHasher:
     def __init__(self) -> None:
         self._hasher = argon2.PasswordHasher(type=argon2.Type.ID)
-        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        self._dummy_hash = _unmatchable_hash(self._hasher)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -79,3 +81,17 @@ class PasswordHasher:
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)
+
+
+def _unmatchable_hash(hasher: argon2.PasswordHasher) -> str:
+    """An Argon2id hash string with the hasher's parameters, a random salt and a random digest.
+
+    Verifying a password against it runs the full Argon2 computation with those parameters
+    (as against any stored hash) and fails, as no known password produces a random digest."""
+
+    def encoded(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode("ascii").rstrip("=")
+
+    parameters = f"m={hasher.memory_cost},t={hasher.time_cost},p={hasher.parallelism}"
+    version = argon2.low_level.ARGON2_VERSION
+    return f"$argon2id$v={version}${parameters}${encoded(hasher.salt_len)}${encoded(hasher.hash_len)}"

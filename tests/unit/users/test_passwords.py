@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argon2
 import pytest
 
 from gesso.users.passwords import PasswordHasher, WeakPassword, check_password_policy, generate_password
@@ -69,3 +70,15 @@ def test_missing_or_garbage_hash_never_verifies() -> None:
     hasher = PasswordHasher()
     assert not hasher.verify(None, "anything")
     assert not hasher.verify("not-a-hash", "anything")
+
+
+def test_the_unknown_email_hash_has_the_real_parameters_and_matches_nothing() -> None:
+    """A login for an unknown email verifies against this hash: the same Argon2 work as a real
+    one (same type, version and costs), and it never succeeds."""
+    hasher = PasswordHasher()
+    real = argon2.extract_parameters(hasher.hash("x"))
+    dummy_hash = hasher._dummy_hash
+    assert argon2.extract_parameters(dummy_hash) == real
+    assert not hasher.verify(dummy_hash, "") and not hasher.verify(dummy_hash, "x")
+    assert not hasher.verify(None, "x")
+    assert PasswordHasher()._dummy_hash != dummy_hash
