@@ -1,4 +1,5 @@
-"""Shared fixtures: a real app on a real SQLite file under `tmp_path`, driven over HTTP."""
+"""Shared fixtures: a real app on a real database (SQLite under `tmp_path`, or with
+`--db postgresql` a throw-away PostgreSQL cluster), driven over HTTP."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gesso.app import create_app
-from gesso.config import Settings
+from tests import databases
+from tests.services import postgres
 
 AppFactory = Callable[..., TestClient]
 
@@ -31,10 +33,60 @@ def offline_hub(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
         monkeypatch.delenv(name, raising=False)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("GESSO_TEST_DB", "sqlite"),
+        help="database every test's server runs on (PostgreSQL: a throw-away cluster per session)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: checks SQLite specifics; not run with --db postgresql")
+    config.addinivalue_line("markers", "empty_database: the test needs a database without any migration")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--db") != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="SQLite specifics (this pass runs on PostgreSQL)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[postgres.PostgresCluster]:
+    """One throw-away PostgreSQL cluster for the whole session, started when first needed."""
+    cluster = postgres.PostgresCluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_cluster: postgres.PostgresCluster) -> databases.PostgresDatabases:
+    return databases.PostgresDatabases(pg_cluster)
+
+
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """This test's database: None on SQLite (a file under the root), else a fresh PostgreSQL one."""
+    if request.config.getoption("--db") != "postgresql":
+        yield from databases.use(None)
+        return
+    pg: databases.PostgresDatabases = request.getfixturevalue("pg_databases")
+    url = pg.fresh(empty=request.node.get_closest_marker("empty_database") is not None)
+    yield from databases.use(url)
+    pg.drop(url)
+
+
+@pytest.fixture
+def root(tmp_path: Path, database_url: str | None, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "root"
     path.mkdir()
+    if database_url is not None:
+        monkeypatch.setenv("GESSO_DATABASE_URL", database_url)
     return path
 
 
@@ -44,7 +96,7 @@ def make_client(root: Path) -> Iterator[AppFactory]:
     clients: list[TestClient] = []
 
     def _make(**overrides: Any) -> TestClient:
-        client = TestClient(create_app(Settings(root=root, **overrides)))
+        client = TestClient(create_app(databases.settings(root, **overrides)))
         client.__enter__()
         clients.append(client)
         return client

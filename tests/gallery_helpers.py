@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from PIL import Image, PngImagePlugin
 
 from gesso.app import create_app
-from gesso.config import Settings
+from tests import databases
 from tests.factories import USER_PASSWORD, admin_token, bearer, login_as, make_user
 
 API = "/api/v1"
@@ -172,7 +172,7 @@ class World:
 
 @contextmanager
 def open_client(root: Path, **settings: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(root=root, **settings))) as client:
+    with TestClient(create_app(databases.settings(root, **settings))) as client:
         yield client
 
 

@@ -6,15 +6,14 @@ pending pause the processor first (admin only in multi-user mode; anyone in sing
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests import databases
 from tests.gallery_helpers import auth
 
 Q = "/api/v1/queue/default"
@@ -134,32 +133,29 @@ def started(item: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(item["started_at"])
 
 
-def db_path(root: Path) -> Path:
-    return root / "databases" / "gesso.db"
-
-
-def sql(root: Path, statement: str, *params: Any) -> None:
+def sql(root: Path, statement: str, **params: Any) -> None:
     """Change rows behind the server's back (to stage a running or failed item deterministically)."""
-    with closing(sqlite3.connect(db_path(root), timeout=10)) as conn, conn:
-        conn.execute(statement, params)
+    databases.execute(
+        root,
+        statement,
         # Keep the queue's running totals true to the rows, as the server's own writes do.
-        conn.execute("DELETE FROM session_queue_counts")
-        conn.execute(
-            "INSERT INTO session_queue_counts (queue_id, status, n) "
-            "SELECT queue_id, status, COUNT(*) FROM session_queue GROUP BY queue_id, status"
-        )
+        "DELETE FROM session_queue_counts",
+        "INSERT INTO session_queue_counts (queue_id, status, n) "
+        "SELECT queue_id, status, COUNT(*) FROM session_queue GROUP BY queue_id, status",
+        **params,
+    )
 
 
 def mark_in_progress(root: Path, item_id: int) -> None:
-    sql(root, "UPDATE session_queue SET status = 'in_progress' WHERE item_id = ?", item_id)
+    sql(root, "UPDATE session_queue SET status = 'in_progress' WHERE item_id = :item_id", item_id=item_id)
 
 
 def mark_failed(root: Path, item_id: int, message: str) -> None:
     sql(
         root,
-        "UPDATE session_queue SET status = 'failed', error_type = 'ValueError', error_message = ?,"
-        " error_traceback = ? WHERE item_id = ?",
-        message,
-        f"Traceback: {message}",
-        item_id,
+        "UPDATE session_queue SET status = 'failed', error_type = 'ValueError', error_message = :message,"
+        " error_traceback = :traceback WHERE item_id = :item_id",
+        message=message,
+        traceback=f"Traceback: {message}",
+        item_id=item_id,
     )

@@ -1,9 +1,11 @@
-"""The engine and its two kinds of transaction.
+"""The engine and its two kinds of transaction, on SQLite or PostgreSQL.
 
 `read()` opens an ordinary transaction. `write()` opens one that holds the write lock from its
-first statement (SQLite `BEGIN IMMEDIATE`), so check-then-write rules such as "never remove the
-last administrator" cannot interleave between two writers. On PostgreSQL the services take row
-locks (`SELECT … FOR UPDATE`) for the same effect.
+first statement, so check-then-write rules such as "never remove the last administrator" cannot
+interleave between two writers: SQLite's `BEGIN IMMEDIATE`, and on PostgreSQL a transaction-level
+advisory lock that every `write()` of the installation takes (several API and worker processes
+included). Writes are short, so serialising them costs little; reads never wait for it. Queue
+claims also lock the claimed row (`FOR UPDATE SKIP LOCKED`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.compiler import SQLCompiler
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# The advisory lock key every PostgreSQL `write()` holds until its transaction ends ("gesso" in
+# ASCII); other applications sharing the database are unaffected unless they pick the same key.
+POSTGRES_WRITE_LOCK = 0x676573736F
+POSTGRES_CONNECT_TIMEOUT_S = 10
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -29,12 +35,16 @@ SqlStatement = sa.ClauseElement
 
 class Database:
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine: Engine = create_engine(url)
+        self.url = normalise_url(url)
+        self.engine: Engine = create_engine(self.url)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @property
     def reads_are_local(self) -> bool:
@@ -144,10 +154,38 @@ def _sqlite_compiled(engine: Engine, statement: SqlStatement) -> CompiledForDriv
     return result
 
 
+def normalise_url(url: str) -> str:
+    """`postgresql://…` (or `postgres://…`) means psycopg 3, the driver Gesso installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _create_sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True, future=True)
+    if url.startswith("postgresql+psycopg://"):
+        return _create_postgresql_engine(url)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _create_postgresql_engine(url: str) -> Engine:
+    engine = sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=8,
+        max_overflow=16,
+        pool_timeout=15,
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S, "application_name": "gesso"},
+    )
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("gesso_write", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})")
+
+    return engine
 
 
 def _create_sqlite_engine(url: str) -> Engine:

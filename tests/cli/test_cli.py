@@ -9,20 +9,17 @@ root checks it over HTTP.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from gesso.config import Settings
 from gesso.services import Services
+from tests import databases
 from tests.conftest import AppFactory
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, bearer, login_as, setup_admin
 
@@ -51,7 +48,7 @@ Gesso = Callable[..., Run]
 @pytest.fixture
 def gesso(root: Path) -> Gesso:
     """Run `gesso <args> --root <root>`; `stdin` is fed to the process (empty by default)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GESSO_")}
+    env = databases.child_env()
 
     def _run(*args: str, stdin: str = "") -> Run:
         completed = subprocess.run(
@@ -76,7 +73,7 @@ def users_json(gesso: Gesso) -> dict[str, dict[str, object]]:
 
 def seed_user(root: Path, email: str, *, is_admin: bool = False, password: str = USER_PASSWORD) -> None:
     """Create a user through the real service in-process (faster than a CLI round trip)."""
-    services = Services.open(Settings(root=root))
+    services = Services.open(databases.settings(root))
     try:
         services.users.create_user(email, password, is_admin=is_admin)
     finally:
@@ -96,16 +93,14 @@ def add_user(gesso: Gesso, email: str, *extra: str) -> None:
 
 def stored_users(root: Path) -> dict[str, dict[str, object]]:
     """What the database holds for real users, keyed by lower-cased email."""
-    with closing(sqlite3.connect(db_path(root))) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = conn.execute(
-            "SELECT email, display_name, is_admin, is_active FROM users WHERE user_id != 'system'"
-        ).fetchall()
+    rows = databases.query(
+        root, "SELECT email, display_name, is_admin, is_active FROM users WHERE user_id != 'system'"
+    )
     return {
-        row["email"].lower(): {
-            "display_name": row["display_name"],
-            "is_admin": bool(row["is_admin"]),
-            "is_active": bool(row["is_active"]),
+        row.email.lower(): {
+            "display_name": row.display_name,
+            "is_admin": bool(row.is_admin),
+            "is_active": bool(row.is_active),
         }
         for row in rows
     }
@@ -117,14 +112,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def db_path(root: Path) -> Path:
-    return root / "databases" / "gesso.db"
-
-
 def jwt_secret(root: Path) -> str | None:
-    with closing(sqlite3.connect(db_path(root))) as conn:
-        row = conn.execute("SELECT value FROM app_settings WHERE key = 'jwt_secret'").fetchone()
-    return None if row is None else str(row[0])
+    rows = databases.query(root, "SELECT value FROM app_settings WHERE key = 'jwt_secret'")
+    return str(rows[0][0]) if rows else None
 
 
 # -- users add / list ---------------------------------------------------------------------------
@@ -347,16 +337,14 @@ def test_operator_rotates_jwt_secret_and_every_session_ends(
     assert after not in run.out + run.err
 
     assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 401
-    with closing(sqlite3.connect(db_path(root))) as conn:
-        assert conn.execute("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").fetchone() == (0,)
+    assert databases.query(root, "SELECT count(*) FROM sessions WHERE revoked_at IS NULL")[0][0] == 0
     fresh = login_as(client, ADMIN_EMAIL, ADMIN_PASSWORD)
     assert client.get("/api/v1/auth/me", headers=bearer(fresh)).status_code == 200
 
 
 def test_operator_repairs_missing_jwt_secret_with_rotate(gesso: Gesso, root: Path) -> None:
     assert gesso("db", "upgrade").code == 0
-    with closing(sqlite3.connect(db_path(root))) as conn, conn:
-        conn.execute("DELETE FROM app_settings WHERE key = 'jwt_secret'")
+    databases.execute(root, "DELETE FROM app_settings WHERE key = 'jwt_secret'")
 
     assert "rotate-jwt-secret" in gesso("serve", "--port", str(free_port())).one_line_error()
     assert gesso("db", "rotate-jwt-secret").code == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from typing import IO
 import httpx
 import pytest
 
+from tests import databases
+
 START_DEADLINE_S = 30.0
 STOP_DEADLINE_S = 10.0
 
@@ -26,7 +27,7 @@ def free_port() -> int:
 
 
 def clean_env() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if not key.startswith("GESSO_")}
+    return databases.child_env()
 
 
 def serve_command(root: Path, port: int) -> list[str]:

@@ -6,16 +6,15 @@ mode without tokens, a busy port, the start-up banner, and tokens surviving a re
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import time
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests import databases
 from tests.e2e.server import START_DEADLINE_S, StartServer, clean_env, serve_command
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, bearer
 
@@ -137,8 +136,7 @@ def test_startup_log_shows_one_banner_and_no_secrets(start_server: StartServer, 
     assert len(banners) == 1, log
     assert "INFO" in banners[0] and "multi-user" in banners[0]
     assert " DEBUG " not in log
-    with closing(sqlite3.connect(mu_root / "databases" / "gesso.db")) as conn:
-        (secret,) = conn.execute("SELECT value FROM app_settings WHERE key = 'jwt_secret'").fetchone()
+    (secret,) = databases.query(mu_root, "SELECT value FROM app_settings WHERE key = 'jwt_secret'")[0]
     for leaked in (token, secret, ADMIN_PASSWORD, *media.values()):
         if leaked:
             assert leaked not in log

@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from gesso.auth import store
-from gesso.config import Settings
 from gesso.services import Services
 from gesso.users.service import UserUpdate
+from tests import databases
+
+pytestmark = pytest.mark.sqlite_only  # the fast path exists only on SQLite
 
 
 @pytest.fixture
 def services(root: Path) -> Iterator[Services]:
-    built = Services.open(Settings(root=root, multiuser=True))
+    built = Services.open(databases.settings(root, multiuser=True))
     yield built
     built.close()
 

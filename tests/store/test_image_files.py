@@ -12,10 +12,10 @@ from PIL import Image
 from gesso.auth.actor import SYSTEM_ACTOR
 from gesso.boards.access import BoardNotFound
 from gesso.cli.main import main
-from gesso.config import Settings
 from gesso.images.files import InvalidImageName, check_image_name, new_image_name
 from gesso.images.upload_options import UploadOptions
 from gesso.services import Services
+from tests import databases
 
 
 def png_bytes(size: tuple[int, int] = (32, 32)) -> bytes:
@@ -26,7 +26,7 @@ def png_bytes(size: tuple[int, int] = (32, 32)) -> bytes:
 
 @pytest.fixture
 def services(root: Path) -> Services:
-    built = Services.open(Settings(root=root))
+    built = Services.open(databases.settings(root))
     yield built  # type: ignore[misc]
     built.close()
 

@@ -1,4 +1,4 @@
-"""Migrations on a real SQLite file: fresh databases, upgrades with data, the JWT secret."""
+"""Migrations on a real database (SQLite file or PostgreSQL): fresh databases, upgrades with data, the JWT secret."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.db.migrate import (
     MigrationError,
@@ -22,10 +21,11 @@ from gesso.db.migrate import (
 )
 from gesso.services import Services
 from gesso.settings_store.service import MissingJwtSecret
+from tests import databases
 
 
 def open_db(root: Path) -> Database:
-    return Database(Settings(root=root).resolved_database_url)
+    return Database(databases.settings(root).resolved_database_url)
 
 
 def secret_of(db: Database) -> str | None:
@@ -33,8 +33,9 @@ def secret_of(db: Database) -> str | None:
         return conn.execute(sa.text("SELECT value FROM app_settings WHERE key = 'jwt_secret'")).scalar()
 
 
+@pytest.mark.empty_database
 def test_fresh_database_gets_a_256_bit_secret(root: Path) -> None:
-    services = Services.open(Settings(root=root))
+    services = Services.open(databases.settings(root))
     try:
         secret = secret_of(services.db)
         assert secret is not None and re.fullmatch(r"[0-9a-f]{64}", secret)
@@ -43,6 +44,7 @@ def test_fresh_database_gets_a_256_bit_secret(root: Path) -> None:
         services.close()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas_are_set(root: Path) -> None:
     db = open_db(root)
     try:
@@ -54,6 +56,7 @@ def test_sqlite_pragmas_are_set(root: Path) -> None:
         db.dispose()
 
 
+@pytest.mark.empty_database
 def test_database_before_secret_migration_upgrades_with_rows_intact(root: Path) -> None:
     db = open_db(root)
     try:
@@ -64,7 +67,7 @@ def test_database_before_secret_migration_upgrades_with_rows_intact(root: Path) 
                 conn.execute(
                     sa.text(
                         "INSERT INTO users (user_id, email, display_name, password_hash, is_admin, is_active,"
-                        " created_at, updated_at, token_epoch) VALUES (:id, :email, :name, 'h', :admin, 1,"
+                        " created_at, updated_at, token_epoch) VALUES (:id, :email, :name, 'h', :admin, TRUE,"
                         " '2025-01-01 00:00:00', '2025-01-01 00:00:00', 0)"
                     ),
                     {
@@ -89,6 +92,7 @@ def test_database_before_secret_migration_upgrades_with_rows_intact(root: Path) 
         db.dispose()
 
 
+@pytest.mark.empty_database
 def test_failed_migration_leaves_database_unchanged(root: Path) -> None:
     db = open_db(root)
     try:
@@ -100,16 +104,14 @@ def test_failed_migration_leaves_database_unchanged(root: Path) -> None:
             upgrade(db)
         assert current_revision(db) == "0001_users"
         with db.read() as conn:
-            tables = {
-                row[0] for row in conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type='table'"))
-            }
+            tables = set(sa.inspect(conn).get_table_names())
         assert "app_settings" not in tables
     finally:
         db.dispose()
 
 
 def test_secret_survives_restart_and_old_tokens_still_verify(root: Path) -> None:
-    settings = Settings(root=root, multiuser=True)
+    settings = databases.settings(root, multiuser=True)
     first = Services.open(settings)
     try:
         first.users.setup_admin("admin@example.com", "pw")
@@ -127,13 +129,13 @@ def test_secret_survives_restart_and_old_tokens_still_verify(root: Path) -> None
 
 
 def test_missing_secret_refuses_to_start(root: Path) -> None:
-    Services.open(Settings(root=root)).close()
+    Services.open(databases.settings(root)).close()
     db = open_db(root)
     with db.write() as conn:
         conn.execute(sa.text("DELETE FROM app_settings WHERE key = 'jwt_secret'"))
     db.dispose()
     with pytest.raises(MissingJwtSecret, match="JWT secret is missing"):
-        Services.open(Settings(root=root))
+        Services.open(databases.settings(root))
 
 
 def test_missing_secret_stops_gesso_serve_with_a_clear_message(
@@ -141,7 +143,7 @@ def test_missing_secret_stops_gesso_serve_with_a_clear_message(
 ) -> None:
     from gesso.cli.main import main
 
-    Services.open(Settings(root=root)).close()
+    Services.open(databases.settings(root)).close()
     db = open_db(root)
     with db.write() as conn:
         conn.execute(sa.text("DELETE FROM app_settings WHERE key = 'jwt_secret'"))

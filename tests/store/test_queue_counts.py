@@ -9,17 +9,17 @@ import pytest
 import sqlalchemy as sa
 
 from gesso.auth.actor import SYSTEM_ACTOR
-from gesso.config import Settings
 from gesso.queue import store
 from gesso.queue.schemas import Batch
 from gesso.services import Services
+from tests import databases
 
 GRAPH = {"id": "g", "nodes": {"n": {"type": "integer", "id": "n", "value": 1}}, "edges": []}
 
 
 @pytest.fixture
 def services(root: Path) -> Iterator[Services]:
-    built = Services.open(Settings(root=root))
+    built = Services.open(databases.settings(root))
     yield built
     built.close()
 

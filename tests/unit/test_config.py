@@ -24,7 +24,8 @@ def write_config(root: Path, text: str) -> None:
     (root / "gesso.yaml").write_text(text, encoding="utf-8")
 
 
-def test_no_config_file_gives_single_user_defaults(root: Path) -> None:
+def test_no_config_file_gives_single_user_defaults(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GESSO_DATABASE_URL", raising=False)  # set by the PostgreSQL test pass
     settings = load_settings(root)
     assert settings.multiuser is False
     assert settings.strict_password_checking is False

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from gesso.config import Settings
 from gesso.errors import GessoError, InvalidInput
 from gesso.services import Services
 from gesso.users.errors import (
@@ -22,11 +21,12 @@ from gesso.users.errors import (
 )
 from gesso.users.passwords import WeakPassword
 from gesso.users.service import UserUpdate
+from tests import databases
 
 
 @pytest.fixture
 def services(root: Path) -> Iterator[Services]:
-    built = Services.open(Settings(root=root, multiuser=True))
+    built = Services.open(databases.settings(root, multiuser=True))
     yield built
     built.close()
 
@@ -94,7 +94,7 @@ def test_reserved_domains_are_accepted_and_garbage_is_refused(services: Services
 
 
 def test_strict_policy_applies_when_configured(root: Path) -> None:
-    strict = Services.open(Settings(root=root, multiuser=True, strict_password_checking=True))
+    strict = Services.open(databases.settings(root, multiuser=True, strict_password_checking=True))
     try:
         with pytest.raises(WeakPassword):
             strict.users.create_user("weak@example.com", "weak")
