@@ -10,6 +10,8 @@ NODE_STAMP := $(FRONTEND)/node_modules/.installed
 FRONTEND_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/vite.config.ts \
 	$(FRONTEND)/tsconfig.json $(FRONTEND)/package.json -type f 2>/dev/null)
 CHROMIUM := /usr/bin/chromium
+PG_CTL := /usr/lib/postgresql/15/bin/pg_ctl
+REDIS_SERVER := /usr/bin/redis-server
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test lint format bench clean studio studio-check openapi
@@ -63,6 +65,16 @@ $(CHROMIUM):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
 
+# Debian's PostgreSQL and Redis servers for the tests and benchmarks. They are never run as system
+# services: the test session starts a throw-away cluster and redis-server under temp dirs.
+$(PG_CTL):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y postgresql
+
+$(REDIS_SERVER):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y redis-server
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check gesso tests bench
 	$(BIN)/ruff format --check gesso tests bench
@@ -72,8 +84,10 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format gesso tests bench
 	$(BIN)/ruff check --fix gesso tests bench
 
-test: lint studio-check $(STUDIO_INDEX) $(CHROMIUM)
-	GESSO_E2E_BROWSER=required $(BIN)/pytest
+# The whole suite twice: on SQLite, then on PostgreSQL (a throw-away cluster started by pytest).
+test: lint studio-check $(STUDIO_INDEX) $(CHROMIUM) $(PG_CTL) $(REDIS_SERVER)
+	GESSO_E2E_BROWSER=required $(BIN)/pytest --db sqlite
+	GESSO_E2E_BROWSER=required $(BIN)/pytest --db postgresql
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/auth_bench.py

@@ -7,7 +7,8 @@
     ├── NotFound (404 not_found)
     ├── Conflict (409 conflict)
     ├── PayloadTooLarge (413 payload_too_large)
-    └── TooManyRequests (429 too_many_requests, carries retry_after seconds)
+    ├── TooManyRequests (429 too_many_requests, carries retry_after seconds)
+    └── ServiceUnavailable (503 service_unavailable: the database or Redis cannot be reached)
 
 Domains subclass these (`UserNotFound(NotFound)`, `LastAdministrator(InvalidInput)`, …) so a
 caller can catch precisely while the HTTP mapping stays in one place.
@@ -75,3 +76,11 @@ class TooManyRequests(GessoError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class ServiceUnavailable(GessoError):
+    status_code = 503
+    code = "service_unavailable"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "5"}

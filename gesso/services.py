@@ -72,10 +72,12 @@ class Services:
     def open(cls, settings: Settings, *, migrate: bool = True) -> Services:
         """Open the database (migrating it unless told not to) and build every service.
 
-        Raises MigrationError or MissingJwtSecret when the database cannot be used.
+        Raises DatabaseUnavailable, MigrationError or MissingJwtSecret when the database cannot
+        be used.
         """
         db = Database(settings.resolved_database_url)
         try:
+            db.check_reachable()
             if migrate:
                 upgrade(db)
             app_settings = AppSettings(db)

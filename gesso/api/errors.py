@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
@@ -17,7 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from gesso.api.spa import SPA_ROUTE_NAME
-from gesso.errors import GessoError
+from gesso.db.engine import unavailable_reason
+from gesso.errors import GessoError, ServiceUnavailable
 
 logger = logging.getLogger("gesso.api")
 
@@ -102,8 +104,24 @@ async def handle_overflow(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "A number in the request is out of range"}, status_code=400)
 
 
+async def handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lost database connection is 503 with the reason (the pool reconnects on the next
+    request); a value the database refuses (out of range, NUL in text) came from the request."""
+    assert isinstance(exc, sa.exc.DBAPIError)
+    if isinstance(exc, sa.exc.DataError):
+        return JSONResponse(
+            {"detail": "A value in the request cannot be stored (a number out of range or a NUL character)"},
+            400,
+        )
+    reason = unavailable_reason(exc)
+    if reason is None:
+        return await handle_unexpected_error(request, exc)
+    return await handle_gesso_error(request, ServiceUnavailable(reason))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GessoError, handle_gesso_error)
     app.add_exception_handler(OverflowError, handle_overflow)
+    app.add_exception_handler(sa.exc.DBAPIError, handle_database_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected_error)

@@ -9,8 +9,9 @@ from typing import Any
 from gesso.auth.service import rotate_jwt_secret
 from gesso.config import load_settings
 from gesso.db.backup import backup, restore
-from gesso.db.engine import Database
+from gesso.db.engine import Database, describe_url
 from gesso.db.migrate import current_revision, head_revision, upgrade
+from gesso.db.server_info import describe_server
 from gesso.images.files import ImageFiles
 from gesso.images.maintenance import check_files, repair
 from gesso.settings_store.service import AppSettings
@@ -43,7 +44,9 @@ def register(commands: Any, root_option: argparse.ArgumentParser) -> None:
 
 
 def _database(args: argparse.Namespace) -> Database:
-    return Database(load_settings(args.root).resolved_database_url)
+    db = Database(load_settings(args.root).resolved_database_url)
+    db.check_reachable()
+    return db
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -86,6 +89,11 @@ def run_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.root)
     db = Database(settings.resolved_database_url)
     try:
+        db.check_reachable()
+        server = describe_server(db)
+        print(f"database {describe_url(db.url)}: {server.description}")
+        for problem in server.problems:
+            print(f"problem: {problem}")
         upgrade(db)
         files = ImageFiles(settings.resolved_outputs_dir)
         report = check_files(db, files)
@@ -93,12 +101,12 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{len(report.orphan_files)} image files without a record")
         print(f"{len(report.temp_files)} unfinished temporary files")
         if report.clean:
-            print("everything is consistent")
-            return 0
+            print("everything is consistent" if not server.problems else "the files are consistent")
+            return 1 if server.problems else 0
         if args.clean:
             repair(db, files, report)
             print("cleaned")
-            return 0
+            return 1 if server.problems else 0
     finally:
         db.dispose()
     print("run `gesso db check --clean` to repair")

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from gesso import __version__
 from gesso.cli import db, serve, users
 from gesso.config import ConfigError
+from gesso.db.engine import DatabaseUnavailable
 from gesso.db.migrate import MigrationError
 from gesso.errors import GessoError
 from gesso.settings_store.service import MissingJwtSecret
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (ConfigError, MigrationError, MissingJwtSecret, GessoError) as exc:
+    except (ConfigError, DatabaseUnavailable, MigrationError, MissingJwtSecret, GessoError) as exc:
         message = exc.detail if isinstance(exc, GessoError) else str(exc)
         print(f"error: {message}", file=sys.stderr)
         return 1

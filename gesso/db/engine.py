@@ -10,6 +10,7 @@ claims also lock the claimed row (`FOR UPDATE SKIP LOCKED`).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,28 @@ POSTGRES_CONNECT_TIMEOUT_S = 10
 P = ParamSpec("P")
 T = TypeVar("T")
 SqlStatement = sa.ClauseElement
+
+
+class DatabaseUnavailable(Exception):
+    """The database server cannot be reached; the message is one line fit for a terminal."""
+
+
+def unavailable_reason(exc: BaseException) -> str | None:
+    """One line saying why the database cannot be used, if `exc` is a lost or refused
+    connection (None for any other database error)."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return None
+    if not (exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)):
+        return None
+    if isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig):
+        return "The database is busy; try again"
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    return f"The database is unavailable: {first}"
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
 class Database:
@@ -128,6 +151,15 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def check_reachable(self) -> None:
+        """Raise DatabaseUnavailable (one line) unless a connection can be opened."""
+        try:
+            with self.engine.connect():
+                pass
+        except sa.exc.DBAPIError as exc:
+            reason = unavailable_reason(exc) or str(exc.orig).strip().splitlines()[0]
+            raise DatabaseUnavailable(f"cannot connect to {describe_url(self.url)}: {reason}") from None
+
 
 CompiledForDriver = tuple[str, tuple[str, ...], dict[str, Any]]
 _SQLITE_COMPILED: dict[int, tuple[SqlStatement, CompiledForDriver]] = {}
@@ -177,7 +209,12 @@ def _create_postgresql_engine(url: str) -> Engine:
         pool_size=8,
         max_overflow=16,
         pool_timeout=15,
-        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S, "application_name": "gesso"},
+        connect_args={
+            "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
+            "application_name": "gesso",
+            # Like SQLite's busy timeout: a writer waits this long for the write lock, then fails.
+            "options": f"-c lock_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+        },
     )
 
     @sa.event.listens_for(engine, "begin")

@@ -48,15 +48,15 @@ Gesso = Callable[..., Run]
 @pytest.fixture
 def gesso(root: Path) -> Gesso:
     """Run `gesso <args> --root <root>`; `stdin` is fed to the process (empty by default)."""
-    env = databases.child_env()
+    base_env = databases.child_env()
 
-    def _run(*args: str, stdin: str = "") -> Run:
+    def _run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Run:
         completed = subprocess.run(
             [sys.executable, "-m", "gesso", *args, "--root", str(root)],
             input=stdin,
             capture_output=True,
             text=True,
-            env=env,
+            env={**base_env, **(env or {})},
             timeout=CLI_TIMEOUT_S,
             start_new_session=True,  # no /dev/tty: getpass falls back to stdin
         )
@@ -305,6 +305,7 @@ def test_operator_naming_unknown_user_gets_clear_error(gesso: Gesso, command: li
 # -- db -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.empty_database
 def test_operator_upgrades_fresh_database(gesso: Gesso) -> None:
     before = gesso("db", "current")
     assert before.code == 0, before.err

@@ -1,4 +1,4 @@
-"""Migrations on a real database (SQLite file or PostgreSQL): fresh databases, upgrades with data, the JWT secret."""
+"""Migrations on a real database (SQLite or PostgreSQL): fresh databases, upgrades, the JWT secret."""
 
 from __future__ import annotations
 
