@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gesso.app import create_app
-from gesso.config import Settings
 from gesso.events.bus import Event
+from tests import databases
 from tests.conftest import AppFactory
 from tests.fake_hub import COMMIT, FakeHub, fake_hub
 from tests.hub_repos import big_model_repo, hand_pipeline
@@ -84,7 +84,7 @@ def test_admin_cancels_hub_download_leaves_nothing(hub: FakeHub, make_client: Ap
 
 def test_download_continues_after_a_server_restart(hub: FakeHub, make_client: AppFactory, root: Path) -> None:
     hub.bytes_per_second = 2 * 2**20
-    with TestClient(create_app(Settings(root=root))) as first:
+    with TestClient(create_app(databases.settings(root))) as first:
         job = start_install(first, "tester/big")
         wait_for_bytes(first, job["id"], 2**20)
     # the server stopped mid-download: its job and partial file wait in the staging folder
