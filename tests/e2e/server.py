@@ -16,7 +16,7 @@ import pytest
 
 from tests import databases
 
-START_DEADLINE_S = 30.0
+START_DEADLINE_S = 120.0
 STOP_DEADLINE_S = 10.0
 
 
