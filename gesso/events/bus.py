@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Event:
     """`name` and `payload` are what clients receive. `owner_id` is the user the event is about
-    (None for events about nobody in particular); `per_owner` splits bulk events by owner."""
+    (None for events about nobody in particular); `per_owner` splits bulk events by owner;
+    `owner_view`, when set, is what the owner receives instead of `payload` unless the owner is
+    an administrator (errors for people)."""
 
     name: str
     payload: dict[str, Any]
@@ -27,6 +29,7 @@ class Event:
     queue_id: str | None = None
     per_owner: dict[str, dict[str, Any]] = field(default_factory=dict)
     redacted: dict[str, Any] | None = None
+    owner_view: dict[str, Any] | None = None
 
 
 class EventBus(Protocol):

@@ -3,12 +3,15 @@
 | event                                              | owner | admins | others in the queue room |
 |----------------------------------------------------|-------|--------|--------------------------|
 | invocation_progress                                | full  |   -    |            -             |
-| invocation_started / _complete / _error            | full  |  full  |            -             |
-| queue_item_status_changed, batch_enqueued          | full  |  full  |    redacted companion    |
+| invocation_started / _complete / _error            | full* |  full  |            -             |
+| queue_item_status_changed, batch_enqueued          | full* |  full  |    redacted companion    |
 | queue_items_canceled / _retried (bulk)             | own ids only | all ids | empty companion  |
 | queue_cleared                                      | full  |  full  |    redacted companion    |
 | model install / download events                    |   -   |  full  |            -             |
 | anything else                                      | full  |  full  |  - (fail closed)         |
+
+* An event with an `owner_view` (errors for people) gives the owner that view instead, unless the
+owner is an administrator (whose sockets are in the `admin` room and get the full payload).
 
 Rooms: `user:<id>` (every socket of a user), `admin` (administrators' sockets), and
 `queue:<queue_id>` (sockets that subscribed to that queue). One delivery reaches each socket at
@@ -53,7 +56,11 @@ def route(event: Event) -> list[Delivery]:
         return [Delivery(owner_rooms, event.payload)] if owner_rooms else []
     if event.name in BULK_BY_OWNER:
         return _bulk(event)
-    deliveries = [Delivery([*owner_rooms, ADMIN_ROOM], event.payload)]
+    if event.owner_view is not None and owner_rooms:
+        owner_copy = Delivery(owner_rooms, event.owner_view, [ADMIN_ROOM])
+        deliveries = [Delivery([ADMIN_ROOM], event.payload), owner_copy]
+    else:
+        deliveries = [Delivery([*owner_rooms, ADMIN_ROOM], event.payload)]
     if event.name in WITH_REDACTED_COMPANION and event.queue_id and event.redacted is not None:
         deliveries.append(Delivery([queue_room(event.queue_id)], event.redacted, [*owner_rooms, ADMIN_ROOM]))
     return deliveries

@@ -4,6 +4,8 @@
   for non-admins (see `sanitize`).
 - Single-item cancel, delete and retry of someone else's item → 403 (admins may).
 - Bulk operations silently affect only the caller's own items, unless the caller is an admin.
+- A failed item's raw error (class name, message, traceback) is for administrators; its owner
+  reads a sentence instead (`sees_error_detail`, `person_errors`).
 - Pausing and resuming the processor is for administrators only (the router's `AdminUser`).
 """
 
@@ -24,6 +26,12 @@ logger = logging.getLogger(__name__)
 def sees_in_full(actor: Actor, owner_id: str) -> bool:
     """Owners and admins see an item (and the current item's ids in the status) in full."""
     return actor.is_admin or owner_id == actor.user_id
+
+
+def sees_error_detail(actor: Actor) -> bool:
+    """Exception class names, raw messages (which may name server paths) and tracebacks are for
+    administrators; an owner who is not one reads a category and a sentence (`person_errors`)."""
+    return actor.is_admin
 
 
 def can_mutate_item(actor: Actor, item: QueueItemRecord) -> bool:

@@ -11,7 +11,13 @@ from typing import Any
 from PIL import Image
 
 from gesso.events.bus import Event, timestamp
-from gesso.queue.sanitize import REDACTED, redact_batch_enqueued, redact_status_changed
+from gesso.queue.sanitize import (
+    REDACTED,
+    owner_invocation_error,
+    owner_status_changed,
+    redact_batch_enqueued,
+    redact_status_changed,
+)
 from gesso.queue.schemas import BatchStatus, SessionQueueStatus
 from gesso.queue.store import QueueItemRecord
 
@@ -53,6 +59,7 @@ def status_changed(
         owner_id=item.user_id,
         queue_id=item.queue_id,
         redacted=redact_status_changed(payload),
+        owner_view=owner_status_changed(payload) if item.error_type is not None else None,
     )
 
 
@@ -114,7 +121,8 @@ def invocation(
         "invocation_source_id": source_node_id,
         **extra,
     }
-    return Event(name, payload, owner_id=item.user_id, queue_id=item.queue_id)
+    owner_view = owner_invocation_error(payload) if name == "invocation_error" else None
+    return Event(name, payload, owner_id=item.user_id, queue_id=item.queue_id, owner_view=owner_view)
 
 
 def progress_image(preview: Image.Image) -> dict[str, Any]:

@@ -191,6 +191,12 @@ class Worker:
             self._queue.finish(item.item_id, "canceled", listener.session, error)
         except NodeFailed as failure:
             tensors.close()
+            # The full detail stays in the log (and the item's admin view); owners who are not
+            # admins read a sentence (queue.person_errors).
+            logger.error(
+                "Queue item %s failed in node %s: %s: %s\n%s", item.item_id, failure.source_node_id,
+                failure.error_type, failure.error_message, failure.error_traceback,
+            )  # fmt: skip
             listener.failed(failure)
             error = (failure.error_type, failure.error_message, failure.error_traceback)
             self._queue.finish(item.item_id, "failed", listener.session, error)

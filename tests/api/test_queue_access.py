@@ -158,11 +158,27 @@ def test_other_reads_owner_items_redacted_without_prompt_text(world: World, scen
 @pytest.mark.parametrize("route", READ_ROUTES)
 @pytest.mark.parametrize("actor", ["owner", "admin"])
 def test_owner_and_admin_read_full_items(world: World, scene: Scene, route: str, actor: str) -> None:
+    """In full, except that an owner who is not an admin reads a failed item's error as a sentence."""
     items, _ = read_as(world, getattr(world, actor), route, scene)
     full = admin_view(world, scene.a_items)
     mine = [item for item in items if item["item_id"] in full]
-    assert mine and all(item == full[item["item_id"]] for item in mine)
+    expected = full if actor == "admin" else {i: for_person(item) for i, item in full.items()}
+    assert mine and all(item == expected[item["item_id"]] for item in mine)
     assert all(item["user_id"] == world.owner_id and item["origin"] == ORIGIN for item in mine)
+
+
+def for_person(item: dict[str, Any]) -> dict[str, Any]:
+    """`item` as its owner (not an admin) reads it: mark_failed's ValueError is a settings error
+    whose short message is kept after the sentence; no traceback."""
+    if item["error_type"] is None:
+        return item
+    sentence = f"The generation settings could not be used. Check them and try again. {item['error_message']}"
+    errors = dict.fromkeys(item["session"].get("errors") or {}, sentence)
+    return (
+        item
+        | {"error_type": "invalid_settings", "error_message": sentence, "error_traceback": None}
+        | {"session": item["session"] | {"errors": errors}}
+    )
 
 
 def test_owner_admin_and_other_see_the_details_each_is_entitled_to(world: World, scene: Scene) -> None:

@@ -71,7 +71,10 @@ class Visitor:
         return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
 
     def token(self) -> str | None:
-        value: Any = self.page.evaluate("() => localStorage.getItem('gesso.token')")
+        """The studio's token: sessionStorage without "remember me", localStorage with it."""
+        value: Any = self.page.evaluate(
+            "() => sessionStorage.getItem('gesso.token') ?? localStorage.getItem('gesso.token')"
+        )
         return value if isinstance(value, str) else None
 
     def screenshot(self, name: str) -> None:

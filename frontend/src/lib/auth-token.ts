@@ -1,4 +1,8 @@
-/** The Bearer token in localStorage, shared by every tab, with change listeners.
+/** The Bearer token, with change listeners.
+ *
+ * "Remember me" decides where it lives, read from the token's own `remember_me` claim: a
+ * remembered token goes to localStorage (shared by every tab, kept when the browser closes), any
+ * other to sessionStorage (this tab only, gone when the browser closes).
  *
  * The server may answer any mutating request with `X-Refreshed-Token` (sliding refresh, or a new
  * token after a password change); `adoptRefreshedToken` decides whether to take it. */
@@ -9,9 +13,22 @@ let signOutNotice: string | null = null;
 
 function readStorage(): string | null {
   try {
-    return window.localStorage.getItem(TOKEN_KEY);
+    return window.sessionStorage.getItem(TOKEN_KEY) ?? window.localStorage.getItem(TOKEN_KEY);
   } catch {
     return null;
+  }
+}
+
+function writeStorage(token: string | null): void {
+  try {
+    window.sessionStorage.removeItem(TOKEN_KEY);
+    window.localStorage.removeItem(TOKEN_KEY);
+    if (token !== null) {
+      const storage = isRemembered(token) ? window.localStorage : window.sessionStorage;
+      storage.setItem(TOKEN_KEY, token);
+    }
+  } catch {
+    // Storage unavailable (private mode): the token lives for this page only.
   }
 }
 
@@ -30,12 +47,7 @@ export function setToken(token: string | null, notice?: string): void {
   if (notice !== undefined) signOutNotice = notice;
   if (token === current) return;
   current = token;
-  try {
-    if (token === null) window.localStorage.removeItem(TOKEN_KEY);
-    else window.localStorage.setItem(TOKEN_KEY, token);
-  } catch {
-    // Storage unavailable (private mode): the token lives for this page only.
-  }
+  writeStorage(token);
   notify();
 }
 
@@ -66,25 +78,31 @@ export function adoptRefreshedToken(
   return refreshed;
 }
 
-/** The server-side session id (`sid` claim) of a token; decoding only, no verification. */
-export function tokenSessionId(token: string | null): string | null {
-  if (!token) return null;
-  const payload = token.split(".")[1];
-  if (!payload) return null;
+/** A token's claims; decoding only, no verification (the server verifies). */
+function tokenClaims(token: string | null): Record<string, unknown> {
+  const payload = token?.split(".")[1];
+  if (!payload) return {};
   try {
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
-    const claims: unknown = JSON.parse(json);
-    if (claims && typeof claims === "object" && "sid" in claims && typeof claims.sid === "string") {
-      return claims.sid;
-    }
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    return claims && typeof claims === "object" ? (claims as Record<string, unknown>) : {};
   } catch {
-    return null;
+    return {};
   }
-  return null;
+}
+
+/** The server-side session id (`sid` claim) of a token. */
+export function tokenSessionId(token: string | null): string | null {
+  const sid = tokenClaims(token).sid;
+  return typeof sid === "string" ? sid : null;
+}
+
+/** Whether the token was issued with "remember me" (its `remember_me` claim). */
+export function isRemembered(token: string | null): boolean {
+  return tokenClaims(token).remember_me === true;
 }
 
 if (typeof window !== "undefined") {
-  // Another tab signed in or out.
+  // Another tab signed in or out (localStorage only: a sessionStorage token is this tab's own).
   window.addEventListener("storage", (event) => {
     if (event.key !== TOKEN_KEY && event.key !== null) return;
     const stored = readStorage();

@@ -97,8 +97,8 @@ export function makeModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
 }
 
 /** A JWT-shaped string whose payload carries `sid` (the studio only decodes, never verifies). */
-export function fakeToken(sid: string, serial = 0): string {
-  const payload = btoa(JSON.stringify({ sid, n: serial })).replace(/=+$/, "");
+export function fakeToken(sid: string, serial = 0, rememberMe = true): string {
+  const payload = btoa(JSON.stringify({ sid, n: serial, remember_me: rememberMe })).replace(/=+$/, "");
   return `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
 }
 

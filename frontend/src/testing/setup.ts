@@ -7,4 +7,5 @@ afterEach(() => {
   setToken(null);
   clearSignOutNotice();
   window.localStorage.clear();
+  window.sessionStorage.clear();
 });

@@ -9,6 +9,7 @@ from gesso.events.routing import ADMIN_ROOM, Delivery, route
 
 FULL = {"secret": "A's prompt"}
 REDACTED = {"secret": None}
+PERSON = {"secret": "a sentence"}
 OWNER, QUEUE = "user:alice", "queue:default"
 
 
@@ -36,6 +37,20 @@ CASES = [
         {"redacted": REDACTED},
         [Delivery([OWNER, ADMIN_ROOM], FULL), Delivery([QUEUE], REDACTED, [OWNER, ADMIN_ROOM])],
     ),
+    (
+        "invocation_error",
+        {"owner_view": PERSON},
+        [Delivery([ADMIN_ROOM], FULL), Delivery([OWNER], PERSON, [ADMIN_ROOM])],
+    ),
+    (
+        "queue_item_status_changed",
+        {"redacted": REDACTED, "owner_view": PERSON},
+        [
+            Delivery([ADMIN_ROOM], FULL),
+            Delivery([OWNER], PERSON, [ADMIN_ROOM]),
+            Delivery([QUEUE], REDACTED, [OWNER, ADMIN_ROOM]),
+        ],
+    ),
     ("model_install_complete", {}, [Delivery([ADMIN_ROOM], FULL)]),
     ("download_progress", {}, [Delivery([ADMIN_ROOM], FULL)]),
     ("model_load_started", {}, [Delivery([ADMIN_ROOM], FULL)]),
@@ -43,7 +58,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "extra", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "extra", "expected"), CASES, ids=[f"{c[0]}-{'-'.join(c[1]) or 'plain'}" for c in CASES]
+)
 def test_event_reaches_exactly_its_rooms(
     name: str, extra: dict[str, object], expected: list[Delivery]
 ) -> None:

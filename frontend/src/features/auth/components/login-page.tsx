@@ -8,7 +8,7 @@ import { useLogIn } from "../api/log-in";
 export function LoginPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [rememberMe, setRememberMe] = useState(true);
+  const [rememberMe, setRememberMe] = useState(false);
   const [notice] = useState(getSignOutNotice);
   const login = useLogIn();
 
@@ -44,7 +44,12 @@ export function LoginPage() {
           onChange={(e) => setPassword(e.currentTarget.value)}
         />
         <Checkbox
-          label="Remember me for 7 days"
+          label="Remember me"
+          description={
+            rememberMe
+              ? "Stay signed in on this browser for 7 days."
+              : "You are signed out when the browser closes."
+          }
           checked={rememberMe}
           onChange={(e) => setRememberMe(e.currentTarget.checked)}
         />

@@ -1,36 +1,84 @@
-import { ActionIcon, Badge, Button, Group, Loader, Modal, Paper, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from "@mantine/core";
-import { IconTrash, IconX } from "@tabler/icons-react";
+import { Button, Group, Loader, Modal, Pagination, Paper, Stack, Switch, Text, Title } from "@mantine/core";
+import { IconPlayerSkipForward, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { notifyError, notifySuccess } from "@/components/notify";
 import { useSession } from "@/hooks/use-session";
-import { formatDateTime, plural } from "@/lib/format";
+import type { SessionQueueItem } from "@/lib/api-types";
+import { plural } from "@/lib/format";
+import { useCancelAllExceptCurrent } from "../api/cancel-all-except-current";
+import { useCancelBatches } from "../api/cancel-batches";
 import { useCancelQueueItem } from "../api/cancel-queue-item";
 import { useClearQueue } from "../api/clear-queue";
+import { useQueueStatus } from "../api/get-queue-status";
 import { useQueueItems } from "../api/list-queue-items";
-import { describeQueueItem, hasClearableItems, sortQueueItems, STATUS_LABELS } from "../utils/queue-items";
-import { QueueCounts } from "./queue-counts";
+import { useRetryQueueItems } from "../api/retry-queue-items";
+import { useRunningProgress } from "../hooks/use-running-progress";
+import { groupByBatch, pageWindow, type BatchGroup } from "../utils/queue-details";
+import { hasClearableItems, isLive, sortQueueItems } from "../utils/queue-items";
 import { ProcessorControls } from "./processor-controls";
+import { QueueCounts } from "./queue-counts";
+import { QueueItemDetails } from "./queue-item-details";
+import { QueueHeaderRow, QueueItemRow } from "./queue-item-row";
+import classes from "./queue.module.css";
 
-const SHOWN = 200;
-
-/** Everyone's place in line: own items in full, others' as "another user" (administrators see
- * all); cancel, clear, and for administrators pause and resume. Kept live by socket events. */
+/** Everyone's place in line, a page at a time: own items in full, others' as "another user"
+ * (administrators see all); live progress of one's running item; details, retry, cancel (one
+ * item, a batch, or all waiting), clear, and for administrators pause and resume. */
 export function QueuePage() {
   const session = useSession();
-  const items = useQueueItems();
-  const cancel = useCancelQueueItem();
+  const [page, setPage] = useState(1);
+  const [grouped, setGrouped] = useState(false);
+  const [openItem, setOpenItem] = useState<number | null>(null);
   const [clearing, setClearing] = useState(false);
+  const total = useQueueStatus().data?.queue.total ?? 0;
+  const span = pageWindow(total, page);
+  const items = useQueueItems(span.offset, span.limit);
+  const progress = useRunningProgress();
+  const cancel = useCancelQueueItem();
+  const retry = useRetryQueueItems();
+  const cancelWaiting = useCancelAllExceptCurrent();
+  const cancelBatch = useCancelBatches();
   const sorted = sortQueueItems(items.data ?? []);
   const admin = session.user.is_admin;
+  const waiting = sorted.some((item) => item.status === "pending" && (admin || item.user_id === session.user.user_id));
 
   const cancelItem = (itemId: number) =>
     cancel.mutate(itemId, { onError: (error) => notifyError("Could not cancel the item", error) });
+  const retryItem = (itemId: number) =>
+    retry.mutate([itemId], {
+      onSuccess: (result) =>
+        result.retried_item_ids.length
+          ? notifySuccess(`Item ${itemId} queued again`)
+          : notifyError("Nothing to retry", new Error("The item is no longer failed or canceled.")),
+      onError: (error) => notifyError("Could not retry the item", error),
+    });
+  const cancelAllWaiting = () =>
+    cancelWaiting.mutate(undefined, {
+      onSuccess: (result) => notifySuccess(`Canceled ${plural(result.canceled, "waiting item")}`),
+      onError: (error) => notifyError("Could not cancel the waiting items", error),
+    });
+  const cancelGroup = (batchId: string) =>
+    cancelBatch.mutate([batchId], {
+      onSuccess: (result) => notifySuccess(`Canceled ${plural(result.canceled, "item")} of the batch`),
+      onError: (error) => notifyError("Could not cancel the batch", error),
+    });
+
+  const row = (item: SessionQueueItem) => (
+    <QueueItemRow
+      key={item.item_id}
+      item={item}
+      progress={progress}
+      onOpen={() => setOpenItem(item.item_id)}
+      onCancel={() => cancelItem(item.item_id)}
+      onRetry={() => retryItem(item.item_id)}
+    />
+  );
 
   return (
-    <Stack p="lg" gap="lg" maw={1200} mx="auto" w="100%">
+    <Stack p={{ base: "sm", sm: "lg" }} gap="lg" maw={1200} mx="auto" w="100%">
       <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
+        <Stack gap={4} style={{ minWidth: 0 }}>
           <Title order={1} size="h2">
             Queue
           </Title>
@@ -38,6 +86,15 @@ export function QueuePage() {
         </Stack>
         <Group gap="xs">
           {admin && <ProcessorControls />}
+          <Button
+            variant="default"
+            leftSection={<IconPlayerSkipForward size={16} />}
+            onClick={cancelAllWaiting}
+            loading={cancelWaiting.isPending}
+            disabled={!waiting}
+          >
+            Cancel all except current
+          </Button>
           <Button
             variant="default"
             color="red"
@@ -49,6 +106,7 @@ export function QueuePage() {
           </Button>
         </Group>
       </Group>
+      <Switch label="Group by batch" checked={grouped} onChange={(event) => setGrouped(event.currentTarget.checked)} />
       <ErrorAlert error={items.error} title="Could not load the queue" />
       <Paper withBorder radius="md">
         {items.isPending ? (
@@ -56,102 +114,65 @@ export function QueuePage() {
             <Loader aria-label="Loading the queue" />
           </Group>
         ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="xs" aria-label="Queue items">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={70}>#</Table.Th>
-                  <Table.Th w={110}>Status</Table.Th>
-                  <Table.Th w={150}>Who</Table.Th>
-                  <Table.Th>Prompt</Table.Th>
-                  <Table.Th w={190}>Queued</Table.Th>
-                  <Table.Th w={60} ta="right">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {sorted.slice(0, SHOWN).map((item) => {
-                  const view = describeQueueItem(item, session);
-                  const status = STATUS_LABELS[view.status];
-                  return (
-                    <Table.Tr key={item.item_id} data-testid="queue-item" data-status={view.status}>
-                      <Table.Td>
-                        <Text size="sm" c="dimmed">
-                          {view.itemId}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={status.color} variant={view.status === "in_progress" ? "filled" : "light"}>
-                          {status.label}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" fw={view.mine ? 600 : 400} c={view.redacted ? "dimmed" : undefined}>
-                          {view.owner}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {view.redacted ? (
-                          <Text size="sm" c="dimmed" fs="italic">
-                            Hidden
-                          </Text>
-                        ) : (
-                          <Stack gap={0}>
-                            <Text size="sm" lineClamp={2}>
-                              {view.prompt ?? "—"}
-                            </Text>
-                            {(view.details || view.error) && (
-                              <Text size="xs" c={view.error ? "red" : "dimmed"} lineClamp={2}>
-                                {view.error ?? view.details}
-                              </Text>
-                            )}
-                          </Stack>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                          {formatDateTime(item.created_at)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        {view.canCancel && (
-                          <Tooltip label="Cancel">
-                            <ActionIcon
-                              variant="subtle"
-                              color="red"
-                              aria-label={`Cancel item ${view.itemId}`}
-                              onClick={() => cancelItem(view.itemId)}
-                            >
-                              <IconX size={18} />
-                            </ActionIcon>
-                          </Tooltip>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-                {sorted.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text c="dimmed" ta="center" py="md">
-                        The queue is empty.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <>
+            <QueueHeaderRow />
+            {sorted.length === 0 && (
+              <Text c="dimmed" ta="center" py="md">
+                The queue is empty.
+              </Text>
+            )}
+            {grouped ? (
+              groupByBatch(sorted).map((group) => (
+                <section key={group.batchId} aria-label={group.redacted ? "Other users' items" : `Batch ${group.batchId}`} data-testid="queue-batch">
+                  <BatchHeader
+                    group={group}
+                    canCancel={!group.redacted && group.items.some((item) => isLive(item.status))}
+                    onCancel={() => cancelGroup(group.batchId)}
+                  />
+                  <ul className={classes.list}>{group.items.map(row)}</ul>
+                </section>
+              ))
+            ) : (
+              <ul className={classes.list} aria-label="Queue items">
+                {sorted.map(row)}
+              </ul>
+            )}
+          </>
         )}
       </Paper>
-      {sorted.length > SHOWN && (
-        <Text size="sm" c="dimmed">
-          Showing the first {SHOWN} of {plural(sorted.length, "item")}.
-        </Text>
+      {span.pages > 1 && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {span.offset + 1}–{Math.min(span.offset + span.limit, total)} of {plural(total, "item")}
+          </Text>
+          <Pagination total={span.pages} value={span.page} onChange={setPage} aria-label="Queue pages" size="sm" />
+        </Group>
+      )}
+      {openItem !== null && (
+        <QueueItemDetails itemId={openItem} onClose={() => setOpenItem(null)} onCancel={cancelItem} onRetry={retryItem} />
       )}
       {clearing && <ClearQueueModal admin={admin} onClose={() => setClearing(false)} />}
     </Stack>
+  );
+}
+
+function BatchHeader({ group, canCancel, onCancel }: { group: BatchGroup; canCancel: boolean; onCancel: () => void }) {
+  const done = group.items.filter((item) => item.status === "completed").length;
+  return (
+    <div className={classes.batchHeader}>
+      <Text size="sm" fw={600}>
+        {group.redacted ? "Other users" : `Batch ${group.batchId.slice(0, 8)}`}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {plural(group.items.length, "item")}
+        {!group.redacted && ` · ${done} done`}
+      </Text>
+      {canCancel && (
+        <Button size="compact-xs" variant="subtle" color="red" onClick={onCancel} ml="auto">
+          Cancel batch
+        </Button>
+      )}
+    </div>
   );
 }
 
