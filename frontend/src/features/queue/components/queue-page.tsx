@@ -145,7 +145,9 @@ export function QueuePage() {
           <Text size="sm" c="dimmed">
             {span.offset + 1}–{Math.min(span.offset + span.limit, total)} of {plural(total, "item")}
           </Text>
-          <Pagination total={span.pages} value={span.page} onChange={setPage} aria-label="Queue pages" size="sm" />
+          <nav aria-label="Queue pages">
+            <Pagination total={span.pages} value={span.page} onChange={setPage} size="sm" />
+          </nav>
         </Group>
       )}
       {openItem !== null && (
