@@ -26,6 +26,7 @@ from gesso.events.bus import InProcessEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.groups.service import GroupService
 from gesso.images import store as image_store
+from gesso.images.downloads import BulkDownloads
 from gesso.images.files import ImageFiles
 from gesso.images.generated import EngineImages
 from gesso.images.service import ImageService
@@ -59,6 +60,7 @@ class Services:
     throttle: LoginThrottle
     auth: AuthService
     images: ImageService
+    bulk_downloads: BulkDownloads
     boards: BoardService
     registry: NodeRegistry
     bus: InProcessEventBus
@@ -165,6 +167,7 @@ class Services:
             throttle=throttle,
             auth=auth,
             images=images,
+            bulk_downloads=BulkDownloads(db, images, bus, settings.root / "tmp" / "bulk_downloads"),
             boards=BoardService(db, images),
             registry=registry,
             bus=bus,

@@ -20,6 +20,7 @@ from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.engine.registry import NodeRegistry
 from gesso.groups.service import GroupService
+from gesso.images.downloads import BulkDownloads
 from gesso.images.service import ImageService
 from gesso.models.service import ModelService
 from gesso.queue.service import QueueService
@@ -70,6 +71,10 @@ async def get_images(request: Request) -> ImageService:
     return _services(request).images
 
 
+async def get_bulk_downloads(request: Request) -> BulkDownloads:
+    return _services(request).bulk_downloads
+
+
 async def get_boards(request: Request) -> BoardService:
     return _services(request).boards
 
@@ -97,6 +102,7 @@ Worker = Annotated[QueueWorker, Depends(get_worker)]
 Registry = Annotated[NodeRegistry, Depends(get_registry)]
 Db = Annotated[Database, Depends(get_db)]
 Images = Annotated[ImageService, Depends(get_images)]
+Downloads = Annotated[BulkDownloads, Depends(get_bulk_downloads)]
 Boards = Annotated[BoardService, Depends(get_boards)]
 Auth = Annotated[AuthService, Depends(get_auth)]
 ApiTokens = Annotated[ApiTokenService, Depends(get_api_tokens)]

@@ -2,7 +2,7 @@
 
 | event                                              | owner | admins | others in the queue room |
 |----------------------------------------------------|-------|--------|--------------------------|
-| invocation_progress                                | full  |   -    |            -             |
+| invocation_progress, bulk_download_*               | full  |   -    |            -             |
 | invocation_started / _complete / _error            | full* |  full  |            -             |
 | queue_item_status_changed, batch_enqueued          | full* |  full  |    redacted companion    |
 | queue_items_canceled / _retried (bulk)             | own ids only | all ids | empty companion  |
@@ -26,7 +26,9 @@ from typing import Any
 from gesso.events.bus import Event
 
 ADMIN_ROOM = "admin"
-OWNER_ONLY = frozenset({"invocation_progress"})
+OWNER_ONLY = frozenset(
+    {"invocation_progress", "bulk_download_started", "bulk_download_complete", "bulk_download_error"}
+)
 OWNER_AND_ADMINS = frozenset({"invocation_started", "invocation_complete", "invocation_error"})
 WITH_REDACTED_COMPANION = frozenset({"queue_item_status_changed", "batch_enqueued", "queue_cleared"})
 BULK_BY_OWNER = frozenset({"queue_items_canceled", "queue_items_retried"})

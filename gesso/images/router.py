@@ -11,18 +11,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
-from gesso.api.deps import Images
+from gesso.api.deps import Downloads, Images
 from gesso.api.security_headers import CSP, IMAGE_CSP
 from gesso.auth.deps import CurrentUser, MediaUser
 from gesso.db.engine import run_read
 from gesso.images.deps import FILTERS_OPENAPI, PAGE_OPENAPI, ImageFilters, ImagePageQuery, Upload, UploadBody
 from gesso.images.schemas import (
     DeleteImagesResult,
+    DownloadImagesBody,
     ImageDTO,
     ImageNamesBody,
     ImageNamesResult,
     ImageRecordChanges,
+    ImagesDownloaded,
     ImageUrlsDTO,
     StarredImagesResult,
     UnstarredImagesResult,
@@ -102,6 +105,36 @@ def star_images_in_list(body: ImageNamesBody, actor: CurrentUser, images: Images
 def unstar_images_in_list(body: ImageNamesBody, actor: CurrentUser, images: Images) -> UnstarredImagesResult:
     result = images.set_starred(actor, body.image_names, False)
     return UnstarredImagesResult(affected_boards=result.affected_boards, unstarred_images=result.image_names)
+
+
+@router.post("/download", response_model=ImagesDownloaded, status_code=202, name="download_images_from_list")
+def download_images_from_list(
+    body: DownloadImagesBody, actor: CurrentUser, downloads: Downloads
+) -> ImagesDownloaded:
+    """Starts a zip of the named images (or of a board's); `bulk_download_*` events follow."""
+    job = downloads.start(actor, body.image_names, body.board_id)
+    count = len(job.image_names)
+    message = f"Preparing a zip of {count} image{'s' if count != 1 else ''}"
+    return ImagesDownloaded(response=message, bulk_download_item_name=job.item_name)
+
+
+@router.get(
+    "/download/{bulk_download_item_name}",
+    response_class=FileResponse,
+    name="get_bulk_download_item",
+    responses={200: {"content": {"application/zip": {}}, "description": "The zip"}},
+)
+def get_bulk_download_item(
+    bulk_download_item_name: str, actor: CurrentUser, downloads: Downloads
+) -> FileResponse:
+    """The finished zip, for the user who asked for it only; it is deleted once sent."""
+    path = downloads.path_for(actor, bulk_download_item_name)
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=path.name,
+        background=BackgroundTask(downloads.delete, path),
+    )
 
 
 @router.get("/i/{image_name}", response_model=ImageDTO, name="get_image_dto")

@@ -152,3 +152,18 @@ class AddImagesToBoardResult(BaseModel):
 class RemoveImagesFromBoardResult(BaseModel):
     affected_boards: list[str]
     removed_images: list[str]
+
+
+class DownloadImagesBody(BaseModel):
+    """InvokeAI's `download_images_from_list` body: image names, or a board ("none" = uncategorized)."""
+
+    image_names: list[Annotated[str, Field(max_length=128)]] | None = Field(default=None, max_length=10_000)
+    board_id: str | None = Field(default=None, max_length=128)
+
+
+class ImagesDownloaded(BaseModel):
+    response: str | None = Field(default=None, description="A message to show while the zip is prepared")
+    bulk_download_item_name: str | None = Field(
+        default=None,
+        description="The zip's name: bulk_download_* events name it, GET download/{name} returns it",
+    )
