@@ -22,7 +22,7 @@ from gesso.db.migrate import upgrade
 from gesso.engine.nodes import build_registry
 from gesso.engine.preflight import GraphPreflight
 from gesso.engine.registry import NodeRegistry
-from gesso.events.bus import InProcessEventBus
+from gesso.events.bus import Event, InProcessEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.groups.service import GroupService
 from gesso.images import store as image_store
@@ -167,7 +167,12 @@ class Services:
             throttle=throttle,
             auth=auth,
             images=images,
-            bulk_downloads=BulkDownloads(db, images, bus, settings.root / "tmp" / "bulk_downloads"),
+            bulk_downloads=BulkDownloads(
+                db,
+                images,
+                lambda name, payload, owner: bus.publish(Event(name, payload, owner_id=owner)),
+                settings.root / "tmp" / "bulk_downloads",
+            ),
             boards=BoardService(db, images),
             registry=registry,
             bus=bus,

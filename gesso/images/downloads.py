@@ -15,16 +15,16 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gesso.auth.actor import Actor
 from gesso.boards import store as board_store
 from gesso.boards.access import can_view_board
 from gesso.db.engine import Database
 from gesso.errors import Forbidden, InvalidInput, NotFound
-from gesso.events.bus import Event, EventBus, timestamp
 from gesso.images.service import ImageService
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ BULK_DOWNLOAD_ID = "default"
 MAX_AGE_S = 3600
 MAX_PARALLEL = 2
 _ITEM_NAME = re.compile(r"^[0-9a-f]{32}\.zip$")
+
+# (event name, payload, owner's user id): the composition root sends it to the event bus.
+Publish = Callable[[str, dict[str, Any], str], None]
 
 
 class BulkDownloadNotFound(NotFound):
@@ -49,10 +52,10 @@ class BulkDownloadJob:
 
 
 class BulkDownloads:
-    def __init__(self, db: Database, images: ImageService, bus: EventBus, folder: Path) -> None:
+    def __init__(self, db: Database, images: ImageService, publish: Publish, folder: Path) -> None:
         self._db = db
         self._images = images
-        self._bus = bus
+        self._publish_event = publish
         self._folder = folder
         self._slots = threading.BoundedSemaphore(MAX_PARALLEL)
 
@@ -132,10 +135,10 @@ class BulkDownloads:
             "bulk_download_item_id": job.item_id,
             "bulk_download_item_name": job.item_name,
             "user_id": job.user_id,
-            "timestamp": timestamp(),
+            "timestamp": int(time.time()),
             **extra,
         }
-        self._bus.publish(Event(name, payload, owner_id=job.user_id))
+        self._publish_event(name, payload, job.user_id)
 
     def _user_folder(self, user_id: str) -> Path:
         return self._folder / user_id
