@@ -113,3 +113,16 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   }
   return parsed as T;
 }
+
+/** A binary GET (a zip): the same token handling as `apiRequest`, the body as a Blob. */
+export async function apiBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const sent = getToken();
+  const headers: Record<string, string> = sent ? { Authorization: `Bearer ${sent}` } : {};
+  const response = await fetch(buildUrl(path), { headers, credentials: "same-origin", signal });
+  if (!response.ok) {
+    if (response.status === 401 && sent && getToken() === sent) setToken(null, SESSION_ENDED_NOTICE);
+    const parsed: unknown = await response.json().catch(() => undefined);
+    throw new ApiError(response.status, detailMessage(parsed, response.status, response.statusText));
+  }
+  return response.blob();
+}

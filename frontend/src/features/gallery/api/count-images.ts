@@ -5,7 +5,7 @@ import { listImages, imagesKey } from "./list-images";
 export const imageCountQueryOptions = (boardId: string) =>
   queryOptions({
     queryKey: [...imagesKey, "count", boardId] as const,
-    queryFn: async ({ signal }) => (await listImages(boardId, undefined, 0, 1, signal)).total,
+    queryFn: async ({ signal }) => (await listImages(boardId, undefined, "", 0, 1, signal)).total,
   });
 
 export function useImageCount(boardId: string) {

@@ -19,8 +19,9 @@ import type { BoardDTO, BoardVisibility } from "@/lib/api-types";
 import { plural } from "@/lib/format";
 import { useUpdateBoard, type BoardChanges } from "../api/update-board";
 import { useBoardPath } from "../hooks/gallery-path";
+import { useBoardDrop } from "../hooks/use-board-drop";
 import { ownerLabel, SHARE_LABELS, VISIBILITY_LABELS } from "../utils/boards";
-import { canManageBoard, canOwnBoard } from "../utils/permissions";
+import { canContributeToBoard, canManageBoard, canOwnBoard } from "../utils/permissions";
 import { DeleteBoardModal, RenameBoardModal } from "./board-dialogs";
 import { ShareBoardModal } from "./share-board-modal";
 import classes from "./gallery.module.css";
@@ -32,8 +33,9 @@ export function thumbnailUrl(imageName: string): string {
 
 export function UncategorizedRow({ selected, count }: { selected: boolean; count: number | undefined }) {
   const boardPath = useBoardPath();
+  const drop = useBoardDrop("none", "Uncategorized", true);
   return (
-    <div className={classes.boardRow}>
+    <div className={classes.boardRow} data-drop-over={drop.over || undefined} data-testid="uncategorized-drop" {...drop.handlers}>
       <Link to={boardPath()} className={classes.boardLink} aria-current={selected ? "page" : undefined}>
         <span className={classes.cover}>
           <IconInbox size={20} aria-hidden />
@@ -56,8 +58,9 @@ export function BoardRow({ board, selected }: { board: BoardDTO; selected: boole
   const owner = ownerLabel(board, session.user.user_id);
   const boardPath = useBoardPath();
   const count = board.image_count + board.asset_count;
+  const drop = useBoardDrop(board.board_id, board.board_name, canContributeToBoard(session, board));
   return (
-    <div className={classes.boardRow}>
+    <div className={classes.boardRow} data-drop-over={drop.over || undefined} {...drop.handlers}>
       <Link
         to={boardPath(board.board_id)}
         className={classes.boardLink}

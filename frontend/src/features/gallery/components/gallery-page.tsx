@@ -1,3 +1,4 @@
+import { useDebouncedValue } from "@mantine/hooks";
 import { useCallback, useMemo, useState, type ReactNode } from "react";
 import type { ImageDTO } from "@/lib/api-types";
 import { useSearchParams } from "react-router";
@@ -25,7 +26,9 @@ export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery", im
   const boards = useBoards(showArchived);
   const [searchParams, setSearchParams] = useSearchParams();
   const [filter, setFilter] = useState<ImageFilter>("all");
-  const images = useImages(boardId, FILTER_CATEGORIES[filter]);
+  const [search, setSearch] = useState("");
+  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+  const images = useImages(boardId, FILTER_CATEGORIES[filter], debouncedSearch);
   const loaded = useMemo(() => images.data?.pages.flatMap((page) => page.items) ?? [], [images.data]);
   const openImage = searchParams.get("image");
   const boardList = boards.data ?? [];
@@ -57,6 +60,7 @@ export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery", im
           onShowArchivedChange={setShowArchived}
         />
         <ImagesPanel
+          key={boardId}
           boardId={boardId}
           board={board}
           boards={boardList}
@@ -64,6 +68,8 @@ export function GalleryPage({ boardId = UNCATEGORIZED, basePath = "/gallery", im
           onFilterChange={setFilter}
           query={images}
           images={loaded}
+          search={search}
+          onSearchChange={setSearch}
           onOpen={(image) => navigateViewer(image.image_name)}
         />
         {openImage && (

@@ -1,7 +1,7 @@
-import { Button, Center, FileButton, Group, Loader, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { Button, Center, CloseButton, FileButton, Group, Loader, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconPhotoOff, IconUpload } from "@tabler/icons-react";
-import { useState, type DragEvent } from "react";
+import { IconPhotoOff, IconSearch, IconUpload } from "@tabler/icons-react";
+import { useMemo, useState, type DragEvent } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { useLoadMoreOnScroll } from "@/hooks/use-load-more-on-scroll";
 import { useSession } from "@/hooks/use-session";
@@ -11,8 +11,10 @@ import type { useImages } from "../api/list-images";
 import { UPLOAD_TYPES, useUploadImages } from "../api/upload-images";
 import { ownerLabel, UNCATEGORIZED } from "../utils/boards";
 import { canContributeToBoard } from "../utils/permissions";
+import { draggedNames, EMPTY_SELECTION, keepShown, selectByClick, selectedInOrder, toggleOne } from "../utils/selection";
 import classes from "./gallery.module.css";
 import { ImageTile } from "./image-tile";
+import { SelectionBar } from "./selection-bar";
 import { VisibilityBadge } from "./visibility-badge";
 
 export type ImageFilter = "all" | "images" | "assets";
@@ -30,12 +32,29 @@ interface ImagesPanelProps {
   onFilterChange: (filter: ImageFilter) => void;
   query: ReturnType<typeof useImages>;
   images: ImageDTO[];
+  search: string;
+  onSearchChange: (search: string) => void;
   onOpen: (image: ImageDTO) => void;
 }
 
-export function ImagesPanel({ boardId, board, boards, filter, onFilterChange, query, images, onOpen }: ImagesPanelProps) {
+export function ImagesPanel({
+  boardId,
+  board,
+  boards,
+  filter,
+  onFilterChange,
+  query,
+  images,
+  search,
+  onSearchChange,
+  onOpen,
+}: ImagesPanelProps) {
   const session = useSession();
   const [dragging, setDragging] = useState(false);
+  const [rawSelection, setSelection] = useState(EMPTY_SELECTION);
+  const order = useMemo(() => images.map((image) => image.image_name), [images]);
+  const selection = keepShown(rawSelection, order);
+  const selected = selectedInOrder(selection, order);
   const total = query.data?.pages[0]?.total;
   const uncategorized = boardId === UNCATEGORIZED;
   const canUpload = uncategorized || (board !== null && canContributeToBoard(session, board));
@@ -82,6 +101,16 @@ export function ImagesPanel({ boardId, board, boards, filter, onFilterChange, qu
           </Text>
         </Stack>
         <Group gap="sm">
+          <TextInput
+            size="xs"
+            placeholder="Search prompts"
+            aria-label="Search prompts"
+            leftSection={<IconSearch size={14} />}
+            value={search}
+            onChange={(event) => onSearchChange(event.currentTarget.value)}
+            rightSection={search ? <CloseButton size="sm" aria-label="Clear search" onClick={() => onSearchChange("")} /> : null}
+            w={180}
+          />
           <SegmentedControl
             size="xs"
             value={filter}
@@ -104,6 +133,9 @@ export function ImagesPanel({ boardId, board, boards, filter, onFilterChange, qu
           )}
         </Group>
       </Group>
+      {selected.length > 0 && (
+        <SelectionBar names={selected} boards={boards} currentBoardId={boardId} onClear={() => setSelection(EMPTY_SELECTION)} />
+      )}
       <div className={classes.imagesScroll}>
         <ErrorAlert error={query.error} title="Cannot show these images" />
         {query.isPending && (
@@ -115,7 +147,7 @@ export function ImagesPanel({ boardId, board, boards, filter, onFilterChange, qu
           <Center p="xl" mih={300}>
             <Stack align="center" gap="xs">
               <IconPhotoOff size={40} color="var(--mantine-color-dimmed)" aria-hidden />
-              <Text c="dimmed">No images here yet.</Text>
+              <Text c="dimmed">{search.trim() ? `No images match “${search.trim()}”.` : "No images here yet."}</Text>
               {canUpload && (
                 <Text size="sm" c="dimmed">
                   Drop image files here or use Upload.
@@ -124,10 +156,23 @@ export function ImagesPanel({ boardId, board, boards, filter, onFilterChange, qu
             </Stack>
           </Center>
         )}
-        <div className={classes.grid} role="list" aria-label="Images">
+        <div className={classes.grid} role="list" aria-label="Images" data-selecting={selected.length > 0 || undefined}>
           {images.map((image) => (
             <div role="listitem" key={image.image_name}>
-              <ImageTile image={image} boards={boards} onOpen={() => onOpen(image)} />
+              <ImageTile
+                image={image}
+                boards={boards}
+                selected={selection.names.has(image.image_name)}
+                onOpen={() => onOpen(image)}
+                onSelect={(modifiers) =>
+                  setSelection(
+                    modifiers.shift
+                      ? selectByClick(selection, image.image_name, order, modifiers)
+                      : toggleOne(selection, image.image_name),
+                  )
+                }
+                dragNames={() => draggedNames(selection, image.image_name, order)}
+              />
             </div>
           ))}
         </div>
