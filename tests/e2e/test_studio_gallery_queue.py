@@ -6,9 +6,11 @@ Screenshots land in `tests/e2e/artifacts/` (names start with `gq-`).
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +18,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.browser import NewVisitor
 from tests.e2e.server import Server, clean_env, free_port, serve_command, wait_until_ready
 from tests.e2e.test_sockets import Listener
 from tests.e2e.test_studio import ADMIN_EMAIL, ADMIN_PASSWORD, api
 from tests.e2e.test_studio_generate import install_over_api, nav
+from tests.gallery_helpers import image_bytes
 from tests.gen_fixtures import build_tiny_pipeline
 
 ALICE_EMAIL, ALICE_PASSWORD = "alice@example.com", "Alice-pass-123"
@@ -338,3 +341,97 @@ def test_queue_details_retry_progress_batches_and_paging(world: World, new_visit
     finally:
         with world.client("admin") as admin:
             assert admin.put(f"{Q}/processor/resume").is_success
+
+
+# -- gallery -----------------------------------------------------------------------------------
+
+
+def upload_png(
+    world: World, who: str, prompt: str, color: tuple[int, int, int], board_id: str | None = None
+) -> str:
+    data = image_bytes(
+        (48, 48), color=color, text={"invokeai_metadata": json.dumps({"positive_prompt": prompt})}
+    )
+    params: dict[str, str] = {"image_category": "user", "is_intermediate": "false"}
+    if board_id:
+        params["board_id"] = board_id
+    with world.client(who) as client:
+        response = client.post(
+            "/api/v1/images/upload", params=params, files={"file": ("in.png", data, "image/png")}
+        )
+    assert response.status_code == 201, response.text
+    name: str = response.json()["image_name"]
+    return name
+
+
+def tile(page: Page, name: str) -> Locator:
+    return page.get_by_test_id("image-tile").filter(
+        has=page.get_by_role("button", name=re.compile(f"^Open image {name}"))
+    )
+
+
+@pytest.mark.timeout(300)
+def test_gallery_search_drag_to_board_select_download_delete_and_cover(
+    world: World, new_visitor: NewVisitor, tmp_path: Path
+) -> None:
+    with world.client("alice") as client:
+        board = client.post("/api/v1/boards/", params={"board_name": "Keepers"}).json()["board_id"]
+    zebra = upload_png(world, "alice", "a zebra on ice", (10, 200, 10))
+    fox = upload_png(world, "alice", "a fox in snow", (200, 100, 10))
+    owl = upload_png(world, "alice", "an owl at night", (10, 10, 200))
+
+    visitor = new_visitor()
+    page = visitor.page
+    log_in(page, world.server, ALICE_EMAIL, ALICE_PASSWORD)
+    tiles = page.get_by_test_id("image-tile")
+    expect(tiles).to_have_count(3)
+
+    # Search by prompt text (server-side).
+    page.get_by_label("Search prompts").fill("zebra")
+    expect(tiles).to_have_count(1)
+    expect(tile(page, zebra)).to_have_count(1)
+    page.get_by_role("button", name="Clear search").click()
+    expect(tiles).to_have_count(3)
+
+    # Drag a thumbnail onto a board.
+    target = page.get_by_test_id("board-link").filter(has_text="Keepers")
+    tile(page, zebra).drag_to(target)
+    expect(page.get_by_text("Moved 1 image to Keepers")).to_be_visible()
+    expect(tiles).to_have_count(2)
+    expect(target).to_contain_text("1 image")
+    visitor.screenshot("gq-gallery-drag-to-board")
+
+    # Multi-select: ctrl-click one, shift-click to extend; the bar acts on both.
+    tile(page, fox).get_by_role("button", name=re.compile("^Open image")).click(modifiers=["Control"])
+    tile(page, owl).get_by_role("button", name=re.compile("^Open image")).click(modifiers=["Shift"])
+    bar = page.get_by_role("toolbar", name="Selected images")
+    expect(bar).to_contain_text("2 selected")
+    expect(page.get_by_role("dialog")).to_have_count(0)  # selecting does not open the viewer
+    visitor.screenshot("gq-gallery-selection")
+    with page.expect_download() as download_info:
+        bar.get_by_role("button", name="Download zip").click()
+    zipped = tmp_path / "images.zip"
+    download_info.value.save_as(zipped)
+    with zipfile.ZipFile(zipped) as archive:
+        assert sorted(archive.namelist()) == sorted([fox, owl])
+
+    bar.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete 2 images").click()
+    expect(page.get_by_text("Deleted 2 images")).to_be_visible()
+    expect(tiles).to_have_count(0)
+    expect(bar).to_have_count(0)
+    with world.client("alice") as client:
+        for name in (fox, owl):
+            assert client.get(f"/api/v1/images/i/{name}").status_code == 404
+
+    # Choose a board cover.
+    second = upload_png(world, "alice", "a second keeper", (120, 120, 120), board_id=board)
+    target.click()
+    expect(tiles).to_have_count(2)
+    cover = target.locator("img")
+    expect(cover).to_have_attribute("src", re.compile(zebra))
+    tile(page, second).hover()
+    page.get_by_role("button", name=f"Actions for image {second}").click()
+    page.get_by_role("menuitem", name="Use as board cover").click()
+    expect(page.get_by_text("Cover of Keepers changed")).to_be_visible()
+    expect(cover).to_have_attribute("src", re.compile(second))
