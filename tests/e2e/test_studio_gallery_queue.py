@@ -435,3 +435,92 @@ def test_gallery_search_drag_to_board_select_download_delete_and_cover(
     page.get_by_role("menuitem", name="Use as board cover").click()
     expect(page.get_by_text("Cover of Keepers changed")).to_be_visible()
     expect(cover).to_have_attribute("src", re.compile(second))
+
+
+# -- layout and theme --------------------------------------------------------------------------
+
+MAIN_PAGES = {
+    "generate": "Generation",
+    "gallery": "Uncategorized",
+    "queue": "Queue",
+    "models": "Models",
+    "profile": "Profile",
+}
+
+NO_SIDEWAYS_SCROLL = """() => {
+    const main = document.querySelector("#main > div");
+    return {
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        main: main ? main.scrollWidth - main.clientWidth : 0,
+    };
+}"""
+
+
+def assert_fits(page: Page, name: str) -> None:
+    overflow: dict[str, int] = page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert overflow["page"] <= 0 and overflow["main"] <= 0, f"{name} scrolls sideways: {overflow}"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 720)])
+def test_every_main_page_fits_phone_and_laptop_screens(
+    world: World, new_visitor: NewVisitor, width: int, height: int
+) -> None:
+    visitor = new_visitor()
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, world.server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    nav_bar = page.get_by_role("navigation", name="Studio")
+    for path, heading in {**MAIN_PAGES, "users": "Users"}.items():
+        page.goto(f"{world.server.url}/{path}")
+        expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        assert_fits(page, path)
+        box = nav_bar.bounding_box()
+        assert box is not None
+        if width < 768:  # the rail is a bar along the bottom
+            assert box["y"] >= height - 80 and box["width"] >= width - 1, box
+            visitor.screenshot(f"gq-phone-{path}")
+        else:
+            assert box["x"] == 0 and box["height"] >= height - 1, box
+    if width >= 768:
+        visitor.screenshot("gq-laptop-users")
+
+
+@pytest.mark.timeout(300)
+def test_theme_follows_the_os_until_the_person_chooses_and_the_choice_follows_them(
+    world: World, new_visitor: NewVisitor
+) -> None:
+    scheme = "() => document.documentElement.getAttribute('data-mantine-color-scheme')"
+    visitor = new_visitor()
+    page = visitor.page
+    page.emulate_media(color_scheme="light")
+    log_in(page, world.server, ALICE_EMAIL, ALICE_PASSWORD)
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
+    page.emulate_media(color_scheme="dark")
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
+
+    # Her choice: light, although her system is dark.
+    toggle = page.get_by_role("button", name=re.compile("^Theme:"))
+    expect(toggle).to_have_attribute("aria-label", "Theme: follows your system")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-label", "Theme: light")
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
+    nav(page, "Queue")
+    visitor.screenshot("gq-light-theme-queue")
+    nav(page, "Gallery")
+    visitor.screenshot("gq-light-theme-gallery")
+
+    # Another browser with a dark system: her saved choice wins once she signs in.
+    other = new_visitor()
+    other.page.emulate_media(color_scheme="dark")
+    log_in(other.page, world.server, ALICE_EMAIL, ALICE_PASSWORD)
+    expect(other.page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
+    assert other.page.evaluate(scheme) == "light"
+    # Back to following the system (light → dark → follows).
+    toggle = other.page.get_by_role("button", name=re.compile("^Theme:"))
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-label", "Theme: dark")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-label", "Theme: follows your system")
+    expect(other.page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")

@@ -1,8 +1,10 @@
-import { AppShell, Indicator, Stack, ThemeIcon, Tooltip, UnstyledButton } from "@mantine/core";
+import { AppShell, Group, Indicator, Stack, ThemeIcon, Tooltip, UnstyledButton } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { IconBox, IconListDetails, IconPhoto, IconPlugConnectedX, IconSparkles, IconUser, IconUsers } from "@tabler/icons-react";
 import { useEffect, useState, type ComponentType } from "react";
 import { NavLink, Outlet } from "react-router";
 import { GessoMark } from "@/components/gesso-logo";
+import { ThemeToggle } from "@/features/appearance/components/theme-toggle";
 import { UserMenu } from "@/features/auth/components/user-menu";
 import { useQueueStatus } from "@/features/queue/api/get-queue-status";
 import { useSocketStatus } from "@/hooks/use-socket-event";
@@ -12,6 +14,8 @@ import { paths } from "../route-paths";
 import classes from "./studio-layout.module.css";
 
 const OFFLINE_GRACE_MS = 4000;
+/** Below this width the rail becomes a bottom bar and pages stack their panels. */
+export const PHONE_QUERY = "(max-width: 48em)";
 
 interface NavItem {
   to: string;
@@ -35,45 +39,69 @@ export function StudioLayout() {
   ];
   if (session.multiuser && session.user.is_admin) items.push({ to: paths.users, label: "Users", icon: IconUsers });
 
+  const phone = useMediaQuery(PHONE_QUERY) ?? false;
+  const links = items.map(({ to, label, icon: Icon, count }) => (
+    <li key={to}>
+      <Tooltip label={label} position={phone ? "top" : "right"}>
+        <UnstyledButton component={NavLink} to={to} className={classes.navButton} aria-label={label}>
+          <Indicator label={count} size={16} disabled={!count} offset={2} color="indigo">
+            <Icon size={22} />
+          </Indicator>
+        </UnstyledButton>
+      </Tooltip>
+    </li>
+  ));
+  const account = session.multiuser ? (
+    <UserMenu />
+  ) : (
+    <Tooltip label="Single-user mode: no accounts, everything is yours" position={phone ? "top" : "right"} multiline w={220}>
+      <ThemeIcon variant="light" color="gray" size={36} radius="xl" tabIndex={0} aria-label="Single-user mode">
+        <IconUser size={20} aria-hidden />
+      </ThemeIcon>
+    </Tooltip>
+  );
+
   return (
-    <AppShell navbar={{ width: 68, breakpoint: 0 }} padding={0}>
+    <AppShell
+      navbar={phone ? undefined : { width: 68, breakpoint: 0 }}
+      footer={phone ? { height: 60 } : undefined}
+      padding={0}
+    >
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <AppShell.Navbar p={10} aria-label="Studio">
-        <Stack justify="space-between" h="100%" align="center">
-          <Stack gap="sm" align="center">
-            <GessoMark size={40} />
-            <Stack gap={6} mt="md" component="ul" className={classes.navList}>
-              {items.map(({ to, label, icon: Icon, count }) => (
-                <li key={to}>
-                  <Tooltip label={label} position="right">
-                    <UnstyledButton component={NavLink} to={to} className={classes.navButton} aria-label={label}>
-                      <Indicator label={count} size={16} disabled={!count} offset={2} color="indigo">
-                        <Icon size={22} />
-                      </Indicator>
-                    </UnstyledButton>
-                  </Tooltip>
-                </li>
-              ))}
+      {phone ? (
+        <AppShell.Footer px="xs" className={classes.bottomBar}>
+          <nav aria-label="Studio" className={classes.bottomNav}>
+            <Group gap={2} component="ul" className={classes.navList} wrap="nowrap">
+              {links}
+            </Group>
+            <Group gap={4} wrap="nowrap">
+              <LiveUpdatesBadge />
+              <ThemeToggle tooltipPosition="top" />
+              {account}
+            </Group>
+          </nav>
+        </AppShell.Footer>
+      ) : (
+        <AppShell.Navbar p={10} aria-label="Studio">
+          <Stack justify="space-between" h="100%" align="center">
+            <Stack gap="sm" align="center">
+              <GessoMark size={40} />
+              <Stack gap={6} mt="md" component="ul" className={classes.navList}>
+                {links}
+              </Stack>
+            </Stack>
+            <Stack gap="sm" align="center">
+              <LiveUpdatesBadge />
+              <ThemeToggle />
+              {account}
             </Stack>
           </Stack>
-          <Stack gap="sm" align="center">
-            <LiveUpdatesBadge />
-            {session.multiuser ? (
-              <UserMenu />
-            ) : (
-              <Tooltip label="Single-user mode: no accounts, everything is yours" position="right" multiline w={220}>
-                <ThemeIcon variant="light" color="gray" size={36} radius="xl" tabIndex={0} aria-label="Single-user mode">
-                  <IconUser size={20} aria-hidden />
-                </ThemeIcon>
-              </Tooltip>
-            )}
-          </Stack>
-        </Stack>
-      </AppShell.Navbar>
-      <AppShell.Main id="main" h="100dvh" style={{ display: "flex", flexDirection: "column" }} tabIndex={-1}>
-        <div style={{ flex: 1, minHeight: 0, overflowY: "auto" }}>
+        </AppShell.Navbar>
+      )}
+      <AppShell.Main id="main" className={classes.main} tabIndex={-1}>
+        <div className={classes.scroll}>
           <Outlet />
         </div>
       </AppShell.Main>
