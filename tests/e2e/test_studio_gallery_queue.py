@@ -376,13 +376,15 @@ def test_gallery_search_drag_to_board_select_download_delete_and_cover(
 ) -> None:
     with world.client("alice") as client:
         board = client.post("/api/v1/boards/", params={"board_name": "Keepers"}).json()["board_id"]
-    zebra = upload_png(world, "alice", "a zebra on ice", (10, 200, 10))
-    fox = upload_png(world, "alice", "a fox in snow", (200, 100, 10))
-    owl = upload_png(world, "alice", "an owl at night", (10, 10, 200))
+        sorting = client.post("/api/v1/boards/", params={"board_name": "Sorting"}).json()["board_id"]
+    zebra = upload_png(world, "alice", "a zebra on ice", (10, 200, 10), board_id=sorting)
+    fox = upload_png(world, "alice", "a fox in snow", (200, 100, 10), board_id=sorting)
+    owl = upload_png(world, "alice", "an owl at night", (10, 10, 200), board_id=sorting)
 
     visitor = new_visitor()
     page = visitor.page
     log_in(page, world.server, ALICE_EMAIL, ALICE_PASSWORD)
+    page.get_by_test_id("board-link").filter(has_text="Sorting").click()
     tiles = page.get_by_test_id("image-tile")
     expect(tiles).to_have_count(3)
 

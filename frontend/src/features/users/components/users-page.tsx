@@ -1,5 +1,6 @@
 import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { useSession } from "@/hooks/use-session";
@@ -21,6 +22,8 @@ export function UsersPage() {
   const page = useUsersPage(offset, PAGE_SIZE);
   const users = page.data?.items ?? [];
   const pageNumber = offset / PAGE_SIZE + 1;
+  // Phones: each user is a stacked card (global .table-as-list), never a table to scroll sideways.
+  const phone = useMediaQuery("(max-width: 48em)") ?? false;
 
   return (
     <Stack p="lg" gap="lg" maw={1100} mx="auto" w="100%">
@@ -39,8 +42,8 @@ export function UsersPage() {
             <Loader aria-label="Loading users" />
           </Group>
         ) : (
-          <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label="Users">
+          <Table.ScrollContainer minWidth={phone ? 0 : 720}>
+            <Table verticalSpacing="sm" highlightOnHover aria-label="Users" className="table-as-list">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
