@@ -327,9 +327,11 @@ def test_queue_details_retry_progress_batches_and_paging(world: World, new_visit
         pages = page.get_by_role("navigation", name="Queue pages")
         expect(pages).to_be_visible()
         expect(page.get_by_test_id("queue-item")).to_have_count(50)
+        with world.client("alice") as client:
+            total = client.get(f"{Q}/status").json()["queue"]["total"]
+        assert 50 < total <= 100
         pages.get_by_role("button", name="2").click()
-        expect(page.get_by_test_id("queue-item").first).to_be_visible()
-        assert page.get_by_test_id("queue-item").count() < 50
+        expect(page.get_by_test_id("queue-item")).to_have_count(total - 50)
         pages.get_by_role("button", name="1").click()
         page.get_by_role("switch", name="Group by batch").check()
         expect(page.get_by_test_id("queue-batch").first).to_contain_text("50 items")
@@ -481,7 +483,7 @@ def test_every_main_page_fits_phone_and_laptop_screens(
         box = nav_bar.bounding_box()
         assert box is not None
         if width < 768:  # the rail is a bar along the bottom
-            assert box["y"] >= height - 80 and box["width"] >= width - 1, box
+            assert box["y"] >= height - 80 and box["width"] >= width - 40, box
             visitor.screenshot(f"gq-phone-{path}")
         else:
             assert box["x"] == 0 and box["height"] >= height - 1, box
