@@ -6,6 +6,7 @@ import { useGenerateParams } from "../hooks/use-generate-params";
 import { useGenerationProgress } from "../hooks/use-generation-progress";
 import { useInpaintCanvas } from "../hooks/use-inpaint-canvas";
 import { GeneratePanel, type TargetBoard } from "./generate-panel";
+import classes from "./generate.module.css";
 import { InpaintCanvas } from "./inpaint-canvas";
 
 interface GenerateWorkspaceProps {
@@ -38,7 +39,7 @@ export function GenerateWorkspace({ board, noModels, queueSummary, gallery }: Ge
 
   const inpainting = params.mode === "inpaint";
   return (
-    <div style={{ display: "flex", height: "100%", minHeight: 0 }}>
+    <div className={classes.workspace}>
       {ready ? (
         <GeneratePanel
           board={board}
@@ -51,9 +52,9 @@ export function GenerateWorkspace({ board, noModels, queueSummary, gallery }: Ge
           initImage={initImage.data ?? null}
         />
       ) : (
-        <div style={{ width: 360 }} aria-busy="true" />
+        <div className={classes.panelPlaceholder} aria-busy="true" />
       )}
-      <div style={{ flex: 1, minWidth: 0, height: "100%", display: "flex", flexDirection: "column" }}>
+      <div className={classes.workspaceMain}>
         {inpainting && (
           <SegmentedControl
             size="xs"
