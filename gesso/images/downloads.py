@@ -95,7 +95,7 @@ class BulkDownloads:
     def _board_names(self, actor: Actor, board_id: str) -> list[str]:
         if board_id != "none":
             with self._db.read() as conn:
-                board = board_store.get_board(conn, board_id)
+                board = board_store.get_board(conn, board_id, actor.user_id)
             if board is None:
                 raise NotFound(f"Board {board_id} not found")
             if not can_view_board(actor, board):

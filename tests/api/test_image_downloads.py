@@ -91,6 +91,23 @@ def test_board_download_follows_board_visibility(world: World) -> None:
     assert start(world, world.owner, board_id="no-such-board").status_code == 404
 
 
+def test_a_board_shared_with_one_person_downloads_for_them(world: World) -> None:
+    board = create_board(world.client, world.owner, "shared with Otto")
+    name = upload(world.client, world.owner, noise_png((16, 16), seed=8), board_id=board)
+    assert start(world, world.other, board_id=board).status_code == 403
+    shared = world.client.put(
+        f"{API}/boards/{board}/shares/user/{world.other_id}",
+        json={"permission": "view"},
+        headers=bearer(world.owner),
+    )
+    assert shared.is_success, shared.text
+    started = start(world, world.other, board_id=board)
+    assert started.status_code == 202, started.text
+    assert fetch_zip(world, world.other, started.json()["bulk_download_item_name"]).namelist() == [name]
+    by_name = start(world, world.other, image_names=[name])
+    assert fetch_zip(world, world.other, by_name.json()["bulk_download_item_name"]).namelist() == [name]
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
