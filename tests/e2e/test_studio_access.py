@@ -113,3 +113,54 @@ def test_user_shares_a_board_by_e_mail_and_removes_the_share(
     expect(dialog.get_by_text("Not shared with anyone yet.")).to_be_visible()
     bob.page.reload()
     expect(bob.page.get_by_role("link", name=re.compile("Holiday"))).to_have_count(0)
+
+
+def test_admin_manages_groups_and_limits(
+    start_server: StartServer, new_visitor: NewVisitor, tmp_path: Path
+) -> None:
+    server = start_server(make_root(tmp_path, "groups", "multiuser: true\n"))
+    set_up_people(server)
+    admin = new_visitor()
+    log_in(admin.page, server, ADMIN["email"], ADMIN["password"])
+    admin.page.get_by_role("link", name="Groups").click()
+    admin.page.get_by_role("button", name="New group").click()
+    create = admin.page.get_by_role("dialog", name="New group")
+    create.get_by_label("Name").fill("Class 9b")
+    create.get_by_role("button", name="Create group").click()
+    admin.page.get_by_role("button", name="Manage Class 9b").click()
+    dialog = admin.page.get_by_role("dialog", name="Class 9b")
+    dialog.get_by_label("Add a member").click()
+    admin.page.get_by_role("option", name=re.compile("alice@example.com")).click()
+    dialog.get_by_role("button", name="Add", exact=True).click()
+    expect(dialog.get_by_text("1 member")).to_be_visible()
+    dialog.get_by_role("tab", name="Limits").click()
+    dialog.get_by_label("Items waiting in the queue").fill("2")
+    dialog.get_by_label("Queue weight (items per turn)").fill("0")
+    dialog.get_by_role("button", name="Save limits").click()
+    expect(dialog.get_by_text("A whole number from 1 to 100, or empty")).to_be_visible()
+    dialog.get_by_label("Queue weight (items per turn)").fill("2")
+    dialog.get_by_role("button", name="Save limits").click()
+    admin.screenshot("access-group-limits")
+    admin.page.keyboard.press("Escape")
+    expect(admin.page.get_by_text("Alice", exact=True)).to_be_visible()
+
+    admin.page.get_by_role("link", name="Users").click()
+    users = admin.page.get_by_role("table", name="Users")
+    expect(users.get_by_text("Class 9b")).to_be_visible()
+
+    admin.page.get_by_role("link", name="Quotas and usage").click()
+    usage = admin.page.get_by_role("table", name="Usage")
+    expect(usage.get_by_text("0 / 2")).to_be_visible()
+    usage.get_by_role("button", name="Limits of alice@example.com").click()
+    limits = admin.page.get_by_role("dialog", name="Limits of Alice")
+    expect(limits.get_by_text("In force: 2").first).to_be_visible()
+    limits.get_by_label("Steps per image").fill("30")
+    limits.get_by_role("button", name="Save limits").click()
+    expect(limits).to_be_hidden()
+    admin.screenshot("access-quotas-page")
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        token = client.post("/api/v1/auth/login", json=ALICE).raise_for_status().json()["token"]
+        mine = client.get("/api/v1/auth/me/usage", headers={"Authorization": f"Bearer {token}"}).json()
+    assert mine["limits"]["max_pending_items"] == 2 and mine["limits"]["max_steps"] == 30
+    assert mine["limits"]["queue_weight"] == 2

@@ -1,6 +1,6 @@
 /** Top-level studio routes. index.html's boot script uses them to find the app root under a
  * `base_url` sub-path, so every new top-level route must be listed here. */
-export const ROUTE_SEGMENTS = ["generate", "gallery", "queue", "models", "login", "setup", "profile", "users"] as const;
+export const ROUTE_SEGMENTS = ["generate", "gallery", "queue", "models", "login", "setup", "profile", "users", "groups", "quotas"] as const;
 
 export const paths = {
   home: "/",
@@ -12,4 +12,6 @@ export const paths = {
   setup: "/setup",
   profile: "/profile",
   users: "/users",
+  groups: "/groups",
+  quotas: "/quotas",
 } as const;

@@ -13,6 +13,8 @@ import { NotFoundRoute } from "./routes/not-found";
 import { ProfileRoute } from "./routes/profile";
 import { QueueRoute } from "./routes/queue";
 import { StudioLayout } from "./routes/studio-layout";
+import { GroupsRoute } from "./routes/groups";
+import { QuotasRoute } from "./routes/quotas";
 import { UsersRoute } from "./routes/users";
 
 function createRouter() {
@@ -35,7 +37,14 @@ function createRouter() {
                   { path: paths.queue, element: <QueueRoute /> },
                   { path: paths.models, element: <ModelsRoute /> },
                   { element: <RequireAccount />, children: [{ path: paths.profile, element: <ProfileRoute /> }] },
-                  { element: <RequireAdmin />, children: [{ path: paths.users, element: <UsersRoute /> }] },
+                  {
+                    element: <RequireAdmin />,
+                    children: [
+                      { path: paths.users, element: <UsersRoute /> },
+                      { path: paths.groups, element: <GroupsRoute /> },
+                      { path: paths.quotas, element: <QuotasRoute /> },
+                    ],
+                  },
                   { path: "*", element: <NotFoundRoute /> },
                 ],
               },

@@ -1,6 +1,16 @@
 import { AppShell, Group, Indicator, Stack, ThemeIcon, Tooltip, UnstyledButton } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { IconBox, IconListDetails, IconPhoto, IconPlugConnectedX, IconSparkles, IconUser, IconUsers } from "@tabler/icons-react";
+import {
+  IconBox,
+  IconGauge,
+  IconListDetails,
+  IconPhoto,
+  IconPlugConnectedX,
+  IconSparkles,
+  IconUser,
+  IconUsers,
+  IconUsersGroup,
+} from "@tabler/icons-react";
 import { useEffect, useState, type ComponentType } from "react";
 import { NavLink, Outlet } from "react-router";
 import { GessoMark } from "@/components/gesso-logo";
@@ -37,7 +47,13 @@ export function StudioLayout() {
     { to: paths.queue, label: live ? `Queue (${live} waiting or running)` : "Queue", icon: IconListDetails, count: live },
     { to: paths.models, label: "Models", icon: IconBox },
   ];
-  if (session.multiuser && session.user.is_admin) items.push({ to: paths.users, label: "Users", icon: IconUsers });
+  if (session.multiuser && session.user.is_admin) {
+    items.push(
+      { to: paths.users, label: "Users", icon: IconUsers },
+      { to: paths.groups, label: "Groups", icon: IconUsersGroup },
+      { to: paths.quotas, label: "Quotas and usage", icon: IconGauge },
+    );
+  }
 
   const phone = useMediaQuery(PHONE_QUERY) ?? false;
   const links = items.map(({ to, label, icon: Icon, count }) => (

@@ -6,6 +6,7 @@ import { ErrorAlert } from "@/components/error-alert";
 import { useSession } from "@/hooks/use-session";
 import type { UserDTO } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
+import { useGroupsByUser } from "../api/list-user-groups";
 import { useUsersPage } from "../api/list-users";
 import { CreateUserModal } from "./create-user-modal";
 import { DeleteUserModal } from "./delete-user-modal";
@@ -20,6 +21,7 @@ export function UsersPage() {
   const [editing, setEditing] = useState<UserDTO | null>(null);
   const [deleting, setDeleting] = useState<UserDTO | null>(null);
   const page = useUsersPage(offset, PAGE_SIZE);
+  const groupsByUser = useGroupsByUser().data;
   const users = page.data?.items ?? [];
   const pageNumber = offset / PAGE_SIZE + 1;
   // Phones: each user is a stacked card (global .table-as-list), never a table to scroll sideways.
@@ -49,6 +51,7 @@ export function UsersPage() {
                   <Table.Th>Name</Table.Th>
                   <Table.Th>Email</Table.Th>
                   <Table.Th>Role</Table.Th>
+                  <Table.Th>Groups</Table.Th>
                   <Table.Th>Status</Table.Th>
                   <Table.Th>Last sign-in</Table.Th>
                   <Table.Th ta="right">Actions</Table.Th>
@@ -76,6 +79,15 @@ export function UsersPage() {
                       <Badge variant="light" color={user.is_admin ? "grape" : "gray"}>
                         {user.is_admin ? "Administrator" : "User"}
                       </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {(groupsByUser?.get(user.user_id) ?? []).map((name) => (
+                          <Badge key={name} size="sm" variant="light" color="gray">
+                            {name}
+                          </Badge>
+                        ))}
+                      </Group>
                     </Table.Td>
                     <Table.Td>
                       <Badge variant="dot" color={user.is_active ? "teal" : "red"}>
@@ -108,7 +120,7 @@ export function UsersPage() {
                 ))}
                 {users.length === 0 && (
                   <Table.Tr>
-                    <Table.Td colSpan={6}>
+                    <Table.Td colSpan={7}>
                       <Text c="dimmed" ta="center" py="md">
                         No users on this page.
                       </Text>

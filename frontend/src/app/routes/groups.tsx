@@ -1,0 +1,5 @@
+import { GroupsPage } from "@/features/access/components/groups-page";
+
+export function GroupsRoute() {
+  return <GroupsPage />;
+}

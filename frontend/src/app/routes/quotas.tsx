@@ -1,0 +1,5 @@
+import { QuotasPage } from "@/features/access/components/quotas-page";
+
+export function QuotasRoute() {
+  return <QuotasPage />;
+}
