@@ -34,7 +34,7 @@ export function QuotasPage() {
           </Group>
         ) : (
           <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="sm" aria-label="Usage">
+            <Table verticalSpacing="sm" aria-label="Usage" className="table-as-list">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>User</Table.Th>
