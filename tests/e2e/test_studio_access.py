@@ -122,7 +122,8 @@ def test_admin_manages_groups_and_limits(
     set_up_people(server)
     admin = new_visitor()
     log_in(admin.page, server, ADMIN["email"], ADMIN["password"])
-    admin.page.get_by_role("link", name="Groups").click()
+    nav = admin.page.get_by_role("navigation", name="Studio")
+    nav.get_by_role("link", name="Groups").click()
     admin.page.get_by_role("button", name="New group").click()
     create = admin.page.get_by_role("dialog", name="New group")
     create.get_by_label("Name").fill("Class 9b")
@@ -144,11 +145,11 @@ def test_admin_manages_groups_and_limits(
     admin.page.keyboard.press("Escape")
     expect(admin.page.get_by_text("Alice", exact=True)).to_be_visible()
 
-    admin.page.get_by_role("link", name="Users").click()
+    nav.get_by_role("link", name="Users").click()
     users = admin.page.get_by_role("table", name="Users")
     expect(users.get_by_text("Class 9b")).to_be_visible()
 
-    admin.page.get_by_role("link", name="Quotas and usage").click()
+    admin.page.get_by_role("main").get_by_role("link", name="Quotas and usage").click()
     usage = admin.page.get_by_role("table", name="Usage")
     expect(usage.get_by_text("0 / 2")).to_be_visible()
     usage.get_by_role("button", name="Limits of alice@example.com").click()

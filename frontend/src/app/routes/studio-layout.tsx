@@ -47,15 +47,18 @@ export function StudioLayout() {
     { to: paths.queue, label: live ? `Queue (${live} waiting or running)` : "Queue", icon: IconListDetails, count: live },
     { to: paths.models, label: "Models", icon: IconBox },
   ];
+  const phone = useMediaQuery(PHONE_QUERY) ?? false;
   if (session.multiuser && session.user.is_admin) {
-    items.push(
-      { to: paths.users, label: "Users", icon: IconUsers },
-      { to: paths.groups, label: "Groups", icon: IconUsersGroup },
-      { to: paths.quotas, label: "Quotas and usage", icon: IconGauge },
-    );
+    items.push({ to: paths.users, label: "Users", icon: IconUsers });
+    // The phone bar has no room for more; there the Users page links to them.
+    if (!phone) {
+      items.push(
+        { to: paths.groups, label: "Groups", icon: IconUsersGroup },
+        { to: paths.quotas, label: "Quotas and usage", icon: IconGauge },
+      );
+    }
   }
 
-  const phone = useMediaQuery(PHONE_QUERY) ?? false;
   const links = items.map(({ to, label, icon: Icon, count }) => (
     <li key={to}>
       <Tooltip label={label} position={phone ? "top" : "right"}>

@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Ti
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
+import { Link } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
 import { useSession } from "@/hooks/use-session";
 import type { UserDTO } from "@/lib/api-types";
@@ -33,9 +34,17 @@ export function UsersPage() {
         <Title order={1} size="h2">
           Users
         </Title>
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-          Add user
-        </Button>
+        <Group gap="xs">
+          <Button component={Link} to="/groups" variant="default">
+            Groups
+          </Button>
+          <Button component={Link} to="/quotas" variant="default">
+            Quotas and usage
+          </Button>
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            Add user
+          </Button>
+        </Group>
       </Group>
       <ErrorAlert error={page.error} />
       <Paper withBorder radius="md">
