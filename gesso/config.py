@@ -54,6 +54,7 @@ class Settings(BaseModel):
     socket_sweep_seconds: float = Field(default=10.0, ge=0.2, le=30.0)
     trusted_proxies: list[str] = Field(default_factory=list)
     frame_ancestors: str = "'none'"
+    audit_retention_days: int = Field(default=365, ge=1, le=36500)
 
     @field_validator("trusted_proxies")
     @classmethod

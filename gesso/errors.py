@@ -21,9 +21,11 @@ class GessoError(Exception):
     status_code = 500
     code = "internal_error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, audited: bool = False) -> None:
         super().__init__(detail)
         self.detail = detail
+        # True when the service already wrote the audit event for this refusal.
+        self.audited = audited
 
     def headers(self) -> dict[str, str]:
         return {}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from gesso.auth.api_tokens import ApiTokenService
+from gesso.audit.retention import AuditRetention
+from gesso.audit.service import AuditLog
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService
@@ -41,6 +43,7 @@ from gesso.queue.policies import policy_for
 from gesso.queue.service import QueueService
 from gesso.quotas.service import QuotaService
 from gesso.settings_store.service import AppSettings
+from gesso.users.invites import AccountLinks
 from gesso.users.passwords import PasswordHasher
 from gesso.users.service import UserService
 from gesso.worker.runner import Worker
@@ -51,11 +54,14 @@ class Services:
     settings: Settings
     db: Database
     app_settings: AppSettings
+    audit: AuditLog
+    retention: AuditRetention
     hasher: PasswordHasher
     users: UserService
     groups: GroupService
     quotas: QuotaService
     board_shares: BoardShareService
+    links: AccountLinks
     tokens: TokenService
     throttle: LoginThrottle
     auth: AuthService
@@ -91,7 +97,8 @@ class Services:
         throttle = LoginThrottle(
             per_account=settings.login_throttle_per_account, per_ip=settings.login_throttle_per_ip
         )
-        users = UserService(db, hasher, strict_passwords=settings.strict_password_checking)
+        audit = AuditLog(db, retention_days=settings.audit_retention_days)
+        users = UserService(db, hasher, audit, strict_passwords=settings.strict_password_checking)
         groups = GroupService(db)
         auth = AuthService(
             db,
@@ -100,6 +107,7 @@ class Services:
             throttle,
             app_settings,
             ApiTokenService(db, multiuser=settings.multiuser),
+            audit,
             multiuser=settings.multiuser,
         )
         quotas = QuotaService(
@@ -121,6 +129,7 @@ class Services:
             registry,
             bus,
             policy_for(settings, weight_of=QuotaService.queue_weight),
+            audit,
             max_queue_size=settings.max_queue_size,
             preflight=preflight.check,
             quotas=quotas,
@@ -151,18 +160,27 @@ class Services:
             db, bus, models_dir, allow_private_urls=settings.allow_private_download_urls, hub=hub
         )
         model_service = ModelService(
-            db, installer, models_dir, hub=hub, hub_tokens=hub_tokens, starters=default_catalogue()
+            db,
+            installer,
+            models_dir,
+            hub=hub,
+            hub_tokens=hub_tokens,
+            starters=default_catalogue(),
+            audit=audit,
         )
         model_service.on_forget(model_loader.forget)  # a changed or deleted model leaves the cache
         return cls(
             settings=settings,
             db=db,
             app_settings=app_settings,
+            audit=audit,
+            retention=AuditRetention(audit),
             hasher=hasher,
             users=users,
             groups=groups,
             quotas=quotas,
             board_shares=BoardShareService(db),
+            links=AccountLinks(db, users, hasher, audit),
             tokens=tokens,
             throttle=throttle,
             auth=auth,
@@ -173,7 +191,7 @@ class Services:
                 lambda name, payload, owner: bus.publish(Event(name, payload, owner_id=owner)),
                 settings.root / "tmp" / "bulk_downloads",
             ),
-            boards=BoardService(db, images),
+            boards=BoardService(db, images, audit),
             registry=registry,
             bus=bus,
             queue=queue,
@@ -188,8 +206,10 @@ class Services:
         if run_worker:
             self.worker.start()
         self.models.installer.resume_unfinished()
+        await self.retention.start()
 
     async def stop(self) -> None:
+        await self.retention.stop()
         self.worker.stop()
         self.models.installer.stop()
         await self.sockets.stop()

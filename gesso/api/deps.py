@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from gesso.auth.api_tokens import ApiTokenService
+from gesso.audit.service import AuditLog
 from gesso.auth.service import AuthService
 from gesso.boards.service import BoardService
 from gesso.boards.shares import BoardShareService
@@ -26,6 +27,7 @@ from gesso.models.service import ModelService
 from gesso.queue.service import QueueService
 from gesso.quotas.service import QuotaService
 from gesso.services import Services
+from gesso.users.invites import AccountLinks
 from gesso.users.service import UserService
 from gesso.worker.runner import Worker as QueueWorker
 
@@ -61,6 +63,14 @@ async def get_board_shares(request: Request) -> BoardShareService:
 
 async def get_users(request: Request) -> UserService:
     return _services(request).users
+
+
+async def get_links(request: Request) -> AccountLinks:
+    return _services(request).links
+
+
+async def get_audit(request: Request) -> AuditLog:
+    return _services(request).audit
 
 
 async def get_db(request: Request) -> Database:
@@ -110,3 +120,5 @@ Users = Annotated[UserService, Depends(get_users)]
 Groups = Annotated[GroupService, Depends(get_groups)]
 Quotas = Annotated[QuotaService, Depends(get_quotas)]
 BoardShares = Annotated[BoardShareService, Depends(get_board_shares)]
+Audit = Annotated[AuditLog, Depends(get_audit)]
+Links = Annotated[AccountLinks, Depends(get_links)]

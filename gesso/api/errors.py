@@ -14,12 +14,16 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from gesso.api.client_ip import client_ip
 from gesso.api.spa import SPA_ROUTE_NAME
 from gesso.db.engine import unavailable_reason
-from gesso.errors import GessoError, ServiceUnavailable
+from gesso.audit.origin import anonymous
+from gesso.auth.deps import MUTATING_METHODS, request_actor
+from gesso.errors import Forbidden, GessoError, ServiceUnavailable
 
 logger = logging.getLogger("gesso.api")
 
@@ -61,11 +65,30 @@ async def handle_gesso_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GessoError)
     if exc.status_code >= 500:
         logger.error("%s %s failed: %s", request.method, request.url.path, exc.detail)
+    if isinstance(exc, Forbidden) and request.method in MUTATING_METHODS and not exc.audited:
+        await _record_denied_change(request, exc)
     detail: str | list[dict[str, Any]] = exc.detail
     if exc.status_code == 422:
         detail = validation_detail(exc.detail)
     body = {"detail": detail, **exc.extra()}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers())
+
+
+async def _record_denied_change(request: Request, exc: Forbidden) -> None:
+    """SPEC §19's "every 403 on a write route", recorded here so no route has to remember it.
+    The path is the route's template: the real path may carry a secret (an invite token)."""
+    template = _route_template(request)
+    origin = request_actor(request) or anonymous(client_ip(request))
+    audit = request.app.state.services.audit
+    await run_in_threadpool(
+        audit.record_alone,
+        origin,
+        "request.denied",
+        target_type="route",
+        target_id=f"{request.method} {template}",
+        outcome="denied",
+        details={"reason": exc.detail},
+    )
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -81,6 +104,15 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405 and _is_api_path(request) and not _matches_real_route(request):
         return JSONResponse({"detail": "Not Found"}, status_code=404)
     return await http_exception_handler(request, exc)
+
+
+def _route_template(request: Request) -> str:
+    """`/api/v1/auth/users/{user_id}`: the matched route's path (routers are included under
+    `/api`, which FastAPI keeps outside the route object)."""
+    path = getattr(request.scope.get("route"), "path", None)
+    if not isinstance(path, str):
+        return "(no route)"
+    return path if path.startswith("/api/") else f"/api{path}"
 
 
 def _is_api_path(request: Request) -> bool:

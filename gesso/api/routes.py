@@ -17,6 +17,8 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from gesso.api import app_info
 from gesso.api.errors import ERROR_RESPONSES
+from gesso.audit import router as audit_router
+from gesso.auth import links_router
 from gesso.auth import router as auth_router
 from gesso.auth import token_router
 from gesso.auth.deps import RequireMediaScope, RequireScope, require_actor, require_media_actor
@@ -38,6 +40,11 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/v1/auth/status"),
         ("POST", "/api/v1/auth/setup"),
         ("POST", "/api/v1/auth/login"),
+        # One-time links: the token in the path is the credential.
+        ("GET", "/api/v1/auth/invites/{token}"),
+        ("POST", "/api/v1/auth/invites/{token}/accept"),
+        ("GET", "/api/v1/auth/reset/{token}"),
+        ("POST", "/api/v1/auth/reset/{token}"),
     }
 )
 
@@ -62,6 +69,7 @@ PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
     (queue_router.router, RequireScope(Scope.GENERATE)),
     (nodes_router.router, RequireScope(Scope.GENERATE)),
     (models_router.router, RequireScope(Scope.MODELS)),
+    (audit_router.router, RequireScope(Scope.ADMIN)),
 )
 # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
 MEDIA_ROUTERS = ((images_router.media_router, RequireMediaScope(None)),)

@@ -1,9 +1,11 @@
-"""`Actor`: who is making a request, as every access rule sees it."""
+"""`Actor`: who is making a request, as every access rule sees it (and the audit log records:
+an `Actor` is an `audit.origin.Attribution`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gesso.audit.origin import ActorKind
 from gesso.db.metadata import SYSTEM_USER_ID
 
 
@@ -19,6 +21,12 @@ class Actor:
     # session (JWT) or single-user mode, which scopes do not limit.
     token_id: str | None = None
     scopes: frozenset[str] | None = None
+    ip: str | None = None  # the client address (trusted proxies honoured), for the audit log
+
+    @property
+    def kind(self) -> ActorKind:
+        """How the request authenticated, as the audit log records it."""
+        return "token" if self.token_id is not None else "user"
 
     @property
     def is_system(self) -> bool:

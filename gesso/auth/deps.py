@@ -10,11 +10,13 @@ response status is below 400.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from gesso.api.client_ip import client_ip
 from gesso.auth.actor import SYSTEM_ACTOR, Actor
 from gesso.auth.api_tokens import TOKEN_PREFIX
 from gesso.auth.scopes import READ_METHODS, Scope
@@ -27,6 +29,7 @@ MEDIA_COOKIE = "gesso_media_token"
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REFRESHED_TOKEN_STATE = "refreshed_token"
 TOKEN_IN_URL = "Tokens are accepted only in the Authorization header, never in the URL"
+ACTOR_STATE = "actor"
 
 
 def bearer_token(request: Request) -> str | None:
@@ -49,7 +52,7 @@ def _auth_service(request: Request) -> AuthService:
 async def require_actor(request: Request) -> Actor:
     auth = _auth_service(request)
     if not auth.multiuser:
-        return SYSTEM_ACTOR
+        return _remember_actor(request, SYSTEM_ACTOR)
     token = bearer_token(request)
     if token is None:
         raise Unauthenticated("Not authenticated")
@@ -60,8 +63,39 @@ async def require_actor(request: Request) -> Actor:
         if authentication.touch_token:
             await run_in_threadpool(auth.api_tokens.touch, authentication.actor.token_id or "")
     elif request.method in MUTATING_METHODS:
+    if authentication.user.must_change_password:
+        _require_password_change_route(request)
+    if request.method in MUTATING_METHODS:
         set_refreshed_token(request, auth.refreshed_token(authentication).token)
-    return authentication.actor
+    return _remember_actor(request, authentication.actor)
+
+
+def _remember_actor(request: Request, actor: Actor) -> Actor:
+    """The actor with the client address the audit log records, kept for the error handler
+    (which records refused changes)."""
+    actor = replace(actor, ip=client_ip(request))
+    setattr(request.state, ACTOR_STATE, actor)
+    return actor
+
+
+def request_actor(request: Request) -> Actor | None:
+    """The identity `require_actor` established for this request, if it got that far."""
+    actor: Actor | None = getattr(request.state, ACTOR_STATE, None)
+    return actor
+
+
+# What a user whose password must change may still do (SPEC §18): read and change their own
+# profile (that is where the new password is set) and sign out.
+PASSWORD_CHANGE_ROUTES = frozenset(
+    {("GET", "/v1/auth/me"), ("PATCH", "/v1/auth/me"), ("POST", "/v1/auth/logout")}
+)
+PASSWORD_CHANGE_REQUIRED = "Password change required: set a new password (PATCH /api/v1/auth/me) first"
+
+
+def _require_password_change_route(request: Request) -> None:
+    path = getattr(request.scope.get("route"), "path", "")
+    if (request.method, path.removeprefix("/api")) not in PASSWORD_CHANGE_ROUTES:
+        raise Forbidden(PASSWORD_CHANGE_REQUIRED)
 
 
 async def require_media_actor(request: Request) -> Actor:
@@ -74,9 +108,15 @@ async def require_media_actor(request: Request) -> Actor:
     if token is not None:
         return (await _authenticate(auth, token)).actor
     cookie = request.cookies.get(MEDIA_COOKIE)
-    if not cookie:
+    if token is None and not cookie:
         raise Unauthenticated("Not authenticated")
-    return (await _authenticate(auth, cookie, media=True)).actor
+    if token is not None:
+        authentication = await _authenticate(auth, token)
+    else:
+        authentication = await _authenticate(auth, cookie or "", media=True)
+    if authentication.user.must_change_password:
+        raise Forbidden(PASSWORD_CHANGE_REQUIRED)
+    return authentication.actor
 
 
 def refuse_token_in_url(request: Request) -> None:

@@ -7,6 +7,8 @@ from starlette.concurrency import run_in_threadpool
 
 from gesso.api.client_ip import client_ip
 from gesso.api.deps import AppConfig, Auth, Users
+from gesso.audit.origin import anonymous
+from gesso.auth.cookies import media_cookie_path, set_media_cookie, signed_in
 from gesso.auth.deps import (
     MEDIA_COOKIE,
     CurrentUser,
@@ -27,7 +29,6 @@ from gesso.auth.schemas import (
     UserProfileUpdateRequest,
 )
 from gesso.auth.service import MultiuserDisabled
-from gesso.config import Settings
 from gesso.responses import json_response
 from gesso.users.passwords import generate_password
 from gesso.users.schemas import UserDTO
@@ -35,24 +36,6 @@ from gesso.users.service import UserService
 
 public_router = APIRouter(prefix="/v1/auth", tags=["authentication"])
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
-
-
-def _media_cookie_path(settings: Settings) -> str:
-    return f"{settings.url_prefix}/api/v1"
-
-
-def _set_media_cookie(
-    request: Request, response: Response, settings: Settings, token: str, max_age: int
-) -> None:
-    response.set_cookie(
-        MEDIA_COOKIE,
-        token,
-        max_age=max_age,
-        httponly=True,
-        secure=request.url.scheme == "https",
-        samesite="lax",
-        path=_media_cookie_path(settings),
-    )
 
 
 @public_router.get("/status", response_model=SetupStatusResponse)
@@ -66,10 +49,10 @@ def get_setup_status(settings: AppConfig, users: Users) -> SetupStatusResponse:
 
 
 @public_router.post("/setup", response_model=SetupResponse)
-def setup_admin(body: SetupRequest, settings: AppConfig, users: Users) -> SetupResponse:
+def setup_admin(body: SetupRequest, request: Request, settings: AppConfig, users: Users) -> SetupResponse:
     if not settings.multiuser:
         raise MultiuserDisabled("administrator setup")
-    user = users.setup_admin(body.email, body.password, body.display_name)
+    user = users.setup_admin(body.email, body.password, body.display_name, by=anonymous(client_ip(request)))
     return SetupResponse(success=True, user=UserDTO.from_record(user))
 
 
@@ -84,10 +67,7 @@ def login(
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent"),
     )
-    _set_media_cookie(request, response, settings, result.media_token.token, result.media_token.expires_in)
-    return LoginResponse(
-        token=result.token.token, user=UserDTO.from_record(result.user), expires_in=result.token.expires_in
-    )
+    return signed_in(request, response, settings, result)
 
 
 # Declared first: the most frequent authenticated call, and routes match in order.
@@ -108,7 +88,7 @@ def logout(
 ) -> SuccessResponse:
     suppress_refreshed_token(request)
     auth.logout(actor)
-    response.delete_cookie(MEDIA_COOKIE, path=_media_cookie_path(settings))
+    response.delete_cookie(MEDIA_COOKIE, path=media_cookie_path(settings))
     return SuccessResponse(success=True)
 
 
@@ -118,7 +98,7 @@ def logout_all(
 ) -> LogoutAllResponse:
     suppress_refreshed_token(request)
     revoked = auth.logout_all(actor)
-    response.delete_cookie(MEDIA_COOKIE, path=_media_cookie_path(settings))
+    response.delete_cookie(MEDIA_COOKIE, path=media_cookie_path(settings))
     return LogoutAllResponse(success=True, revoked=revoked)
 
 
@@ -153,7 +133,7 @@ def refresh_media_cookie(
     authentication = current_authentication(request)
     if authentication is not None:
         media = auth.media_token(authentication)
-        _set_media_cookie(request, response, settings, media.token, media.expires_in)
+        set_media_cookie(request, response, settings, media.token, media.expires_in)
     return SuccessResponse(success=True)
 
 
@@ -161,12 +141,8 @@ def refresh_media_cookie(
 def update_current_user(
     body: UserProfileUpdateRequest, actor: CurrentUser, request: Request, users: Users, auth: Auth
 ) -> UserDTO:
-    result = users.update_own_profile(
-        actor.user_id,
-        display_name=body.display_name,
-        current_password=body.current_password,
-        new_password=body.new_password,
-    )
+    changes = body.model_dump(include={"display_name", "current_password", "new_password"})
+    result = users.update_own_profile(actor.user_id, **changes, by=actor)
     authentication = current_authentication(request)
     if result.password_changed and authentication is not None:
         # Every older token died with the epoch bump; this request's caller keeps working.

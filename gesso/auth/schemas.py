@@ -32,6 +32,8 @@ class LoginResponse(BaseModel):
     token: str
     user: UserDTO
     expires_in: int
+    # True: the account must choose a new password (PATCH /auth/me) before anything else works.
+    password_change_required: bool = False
 
 
 class SetupRequest(BaseModel):

@@ -11,6 +11,8 @@ import logging
 import uuid
 from dataclasses import dataclass, replace
 
+from gesso.audit.origin import Origin, anonymous
+from gesso.audit.service import AuditLog
 from gesso.auth import store
 from gesso.auth.actor import Actor
 from gesso.auth.api_tokens import ApiTokenService, is_api_token, scopes_of
@@ -65,11 +67,13 @@ class AuthService:
         throttle: LoginThrottle,
         app_settings: AppSettings,
         api_tokens: ApiTokenService,
+        audit: AuditLog,
         *,
         multiuser: bool,
     ) -> None:
         self._db = db
         self.api_tokens = api_tokens
+        self._audit = audit
         self._hasher = hasher
         self.tokens = tokens
         self._throttle = throttle
@@ -88,6 +92,10 @@ class AuthService:
         retry_after = self._throttle.retry_after(email, ip)
         if retry_after is not None:
             logger.info("Login throttled for a client (retry after %ss)", retry_after)
+            self._audit.record_alone(
+                anonymous(ip), "auth.login_throttled", target_type="user", target_id=email.lower(),
+                outcome="denied", details={"retry_after": retry_after},
+            )  # fmt: skip
             raise TooManyRequests("Too many failed login attempts; try again later", retry_after)
         with self._db.read() as conn:
             user = find_user_by_email(conn, email)
@@ -99,10 +107,29 @@ class AuthService:
         if not verified or user is None:
             self._throttle.record_failure(email, ip)
             logger.debug("Login refused: bad credentials")
+            self._audit.record_alone(
+                anonymous(ip), "auth.login_failed", target_type="user",
+                target_id=user.user_id if user is not None else email.lower(), outcome="denied",
+                details={"reason": "bad_credentials"},
+            )  # fmt: skip
             raise Unauthenticated(BAD_CREDENTIALS)
         if not user.is_active:
-            raise Forbidden("User account is disabled")
+            self._audit.record_alone(
+                anonymous(ip), "auth.login_failed", target_type="user", target_id=user.user_id,
+                outcome="denied", details={"reason": "account_disabled"},
+            )  # fmt: skip
+            raise Forbidden("User account is disabled", audited=True)
         self._throttle.record_success(email)
+        return self.open_session(
+            user, remember_me=remember_me, ip=ip, user_agent=user_agent, method="password"
+        )
+
+    def open_session(
+        self, user: UserRecord, *, remember_me: bool, ip: str, user_agent: str | None, method: str
+    ) -> LoginResult:
+        """Sign a verified, active user in: a session row, `last_login_at` and the audit event in
+        one transaction, then the API and media tokens. `method` says how they proved who they
+        are (password, invite, sso, header)."""
         session = SessionRecord(
             session_id=uuid.uuid4().hex,
             user_id=user.user_id,
@@ -115,10 +142,14 @@ class AuthService:
         with self._db.write() as conn:
             store.insert_session(conn, session)
             set_last_login(conn, user.user_id, session.created_at)
+            self._audit.record(
+                conn, Origin(user.user_id, "user", ip), "auth.login", target_type="user",
+                target_id=user.user_id, details={"method": method, "remember_me": remember_me},
+            )  # fmt: skip
         user = replace(user, last_login_at=session.created_at)
         token = self._mint(user, session.session_id, remember_me)
         media = self._mint(user, session.session_id, remember_me, audience=MEDIA_AUDIENCE)
-        logger.debug("Login accepted for user %s", user.user_id)
+        logger.debug("Login accepted for user %s (%s)", user.user_id, method)
         return LoginResult(user=user, token=token, media_token=media)
 
     # -- verification ----------------------------------------------------------------------
@@ -227,16 +258,25 @@ class AuthService:
             return
         with self._db.write() as conn:
             store.revoke_session(conn, actor.user_id, actor.session_id)
+            self._audit.record(conn, actor, "auth.logout", target_type="user", target_id=actor.user_id)
 
     def revoke_session(self, actor: Actor, session_id: str) -> None:
         """Revoke one of the caller's own sessions; someone else's id is simply not found."""
         with self._db.write() as conn:
             if not store.revoke_session(conn, actor.user_id, session_id):
                 raise NotFound("Session not found")
+            self._audit.record(
+                conn, actor, "auth.session_revoke", target_type="session", target_id=session_id
+            )
 
     def logout_all(self, actor: Actor) -> int:
         with self._db.write() as conn:
-            return store.revoke_user_sessions(conn, actor.user_id)
+            revoked = store.revoke_user_sessions(conn, actor.user_id)
+            self._audit.record(
+                conn, actor, "auth.logout", target_type="user", target_id=actor.user_id,
+                details={"all_sessions": True, "revoked": revoked},
+            )  # fmt: skip
+            return revoked
 
     def after_password_change(
         self, user: UserRecord, changed_by: Actor, authentication: Authentication | None

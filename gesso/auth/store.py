@@ -51,11 +51,11 @@ def find_user_with_live_session(conn: Connection, user_id: str, session_id: str)
 
 _USER_COLUMNS = (
     "user_id", "email", "display_name", "password_hash", "is_admin", "is_active",
-    "created_at", "updated_at", "last_login_at", "token_epoch",
+    "created_at", "updated_at", "last_login_at", "token_epoch", "must_change_password",
 )  # fmt: skip
 _USER_WITH_LIVE_SESSION_SQLITE = (
     "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_admin, u.is_active,"
-    " u.created_at, u.updated_at, u.last_login_at, u.token_epoch"
+    " u.created_at, u.updated_at, u.last_login_at, u.token_epoch, u.must_change_password"
     " FROM users AS u JOIN sessions AS s ON s.user_id = u.user_id"
     " WHERE u.user_id = ? AND s.session_id = ? AND s.revoked_at IS NULL"
 )
@@ -78,6 +78,7 @@ def find_user_with_live_session_sqlite(db: Database, user_id: str, session_id: s
         updated_at=_utc(values["updated_at"]),
         last_login_at=_utc(values["last_login_at"]) if values["last_login_at"] else None,
         token_epoch=int(values["token_epoch"]),
+        must_change_password=bool(values["must_change_password"]),
     )
 
 

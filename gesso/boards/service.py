@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from gesso.audit.service import AuditLog
 from gesso.auth.actor import Actor
 from gesso.boards import store
 from gesso.boards.access import (
@@ -57,8 +58,9 @@ class DeletedBoard:
 
 
 class BoardService:
-    def __init__(self, db: Database, contents: BoardContents) -> None:
+    def __init__(self, db: Database, contents: BoardContents, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
         self._contents = contents
         self._content_columns = contents.content_columns(boards.c.board_id)
 
@@ -120,6 +122,13 @@ class BoardService:
                 self._require_cover(conn, board, cover)
             if values:
                 store.update_board(conn, board_id, **values)
+            visibility = values.get("board_visibility")
+            if visibility is not None and visibility != board.board_visibility:
+                self._audit.record(
+                    conn, actor, "board.visibility", target_type="board", target_id=board_id,
+                    details={"board_visibility": {"from": board.board_visibility, "to": visibility},
+                             "owner": board.user_id},
+                )  # fmt: skip
             return self._summaries(conn, [self._load(conn, board_id, actor.user_id)])[0]
 
     def delete_board(self, actor: Actor, board_id: str, *, include_images: bool) -> DeletedBoard:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from gesso import __version__
-from gesso.cli import db, serve, users
+from gesso.cli import audit, db, serve, users
 from gesso.config import ConfigError
 from gesso.db.engine import DatabaseUnavailable
 from gesso.db.migrate import MigrationError
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.register(commands, root_option)
     users.register(commands, root_option)
     db.register(commands, root_option)
+    audit.register(commands, root_option)
     return parser
 
 

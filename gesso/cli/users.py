@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from gesso.audit.origin import CLI
 from gesso.config import load_settings
 from gesso.errors import InvalidInput
 from gesso.services import Services
@@ -89,7 +90,9 @@ def add_user(args: argparse.Namespace) -> int:
     try:
         email = args.email or input("Email: ")
         password = args.password if args.password is not None else _prompt_password()
-        user = services.users.create_user(email, password, display_name=args.name, is_admin=args.admin)
+        user = services.users.create_user(
+            email, password, display_name=args.name, is_admin=args.admin, by=CLI
+        )
         print(f"created {_describe(user)}")
         return 0
     finally:
@@ -102,7 +105,7 @@ def modify_user(args: argparse.Namespace) -> int:
         user = _resolve(services, args.user)
         password = _prompt_password() if args.password == PROMPT else args.password
         changes = UserUpdate(display_name=args.name, password=password, is_admin=args.is_admin)
-        result = services.users.update_user(user.user_id, changes)
+        result = services.users.update_user(user.user_id, changes, by=CLI)
         if result.password_changed:
             services.auth.revoke_other_sessions(user.user_id, keep_session_id=None)
         print(f"updated {_describe(result.user)}")
@@ -116,7 +119,7 @@ def delete_user(args: argparse.Namespace) -> int:
     try:
         user = _resolve(services, args.user)
         target = _resolve(services, args.reassign_to).user_id if args.reassign_to else None
-        moved = services.users.delete_user(user.user_id, reassign_to=target)
+        moved = services.users.delete_user(user.user_id, reassign_to=target, by=CLI)
         suffix = f"; moved {sum(moved.values())} rows to {args.reassign_to}" if target else ""
         print(f"deleted {user.email}{suffix}")
         return 0
@@ -160,7 +163,7 @@ def set_active(args: argparse.Namespace) -> int:
     services = _services(args)
     try:
         user = _resolve(services, args.user)
-        updated = services.users.set_active(user.user_id, args.active)
+        updated = services.users.set_active(user.user_id, args.active, by=CLI)
         print(f"{'activated' if args.active else 'deactivated'} {_describe(updated)}")
         return 0
     finally:
@@ -174,7 +177,7 @@ def reassign_content(args: argparse.Namespace) -> int:
         found = services.users.find_user(args.source)
         source = found.user_id if found is not None else args.source
         target = _resolve(services, args.target)
-        moved = services.users.reassign_content(source, target.user_id)
+        moved = services.users.reassign_content(source, target.user_id, by=CLI)
         details = (
             ", ".join(f"{table}: {count}" for table, count in moved.items() if count) or "nothing to move"
         )

@@ -3,6 +3,7 @@ others, 401 anonymous in multi-user mode)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
@@ -76,7 +77,7 @@ def update_model_record(
 
 @router.delete("/i/{key}", status_code=204, response_class=Response, name="delete_model")
 def delete_model(key: str, admin: AdminUser, models: Models) -> Response:
-    models.delete_model(key)
+    models.delete_model(key, by=admin)
     return Response(status_code=204)
 
 
@@ -93,8 +94,8 @@ def install_model(
     """Install from a server path, an http(s) URL or a Hugging Face repo (`owner/name`,
     `owner/name:subfolder`, `owner/name::file.safetensors`, `https://huggingface.co/owner/name`).
     `access_token` is used for this install only and never returned."""
-    values = config.model_dump(exclude_unset=True, mode="json") if config else {}
-    return models.install(source, inplace=inplace, config=values, sha256=sha256, access_token=access_token)
+    install = partial(models.install, inplace=inplace, sha256=sha256, access_token=access_token, by=admin)
+    return install(source, config=config.model_dump(exclude_unset=True, mode="json") if config else {})
 
 
 @router.get("/install", response_model=list[ModelInstallJob], name="list_model_installs")

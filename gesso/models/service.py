@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from gesso.auth.actor import Actor
+from gesso.audit.origin import SYSTEM, Attribution
+from gesso.audit.service import AuditLog
 from gesso.db.engine import Database
 from gesso.engine.preflight import InstalledModel
 from gesso.errors import InvalidInput, NotFound
@@ -26,7 +28,7 @@ from gesso.models.hub import HubClient
 from gesso.models.hub_token import HubTokens
 from gesso.models.installer import ModelInstaller
 from gesso.models.schemas import FoundModel, HFTokenStatus, ModelInstallJob, StarterModelResponse
-from gesso.models.sources import HubSource, MalformedRepoId, UnsupportedSource, parse_source
+from gesso.models.sources import HubSource, MalformedRepoId, UnsupportedSource, parse_source, redacted_source
 from gesso.models.starters import StarterCatalogue, is_installed
 from gesso.models.store import Grants, ModelRecord
 from gesso.users.store import get_user
@@ -63,8 +65,10 @@ class ModelService:
         hub: HubClient,
         hub_tokens: HubTokens,
         starters: StarterCatalogue,
+        audit: AuditLog,
     ) -> None:
         self._db = db
+        self._audit = audit
         self.installer = installer
         self.models_dir = models_dir
         self._hub = hub
@@ -127,12 +131,16 @@ class ModelService:
             listener(key)
         return updated
 
-    def delete_model(self, key: str) -> None:
+    def delete_model(self, key: str, *, by: Attribution = SYSTEM) -> None:
         """Unregister; files placed under `models_dir` by an install are deleted (a link made
         by an in-place install is removed, never what it points to)."""
         record = self.get_model(key)
         with self._db.write() as conn:
             store.delete_model(conn, key)
+            self._audit.record(
+                conn, by, "model.delete", target_type="model", target_id=key,
+                details={"name": record.name, "base": record.base, "type": record.type},
+            )  # fmt: skip
         for listener in self._forget:
             listener(key)
         path = record.resolved_path(self.models_dir)
@@ -152,6 +160,7 @@ class ModelService:
         config: dict[str, Any],
         sha256: str | None = None,
         access_token: str | None = None,
+        by: Attribution = SYSTEM,
     ) -> ModelInstallJob:
         """Start an install job. A starter model gets the starter's name and description unless
         `config` sets them, and its dependencies that are neither installed nor being installed
@@ -162,6 +171,10 @@ class ModelService:
         job = self.installer.start(
             source, inplace=inplace, config=config, sha256=sha256, access_token=access_token
         )
+        self._audit.record_alone(
+            by, "model.install", target_type="install_job", target_id=str(job.id),
+            details={"source": redacted_source(source), "inplace": inplace},
+        )  # fmt: skip
         if starter is not None and starter.dependencies:
             installed = self.list_models()
             active = self.installer.active_sources()

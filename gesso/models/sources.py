@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from gesso.errors import InvalidInput
 
@@ -177,3 +177,14 @@ def _hub_url(url: str, hub_endpoint: str | None) -> HubSource | None:
     inner = "/".join(segments[4:])
     subfolder = checked_repo_path(inner, what=f"the path in {url[:200]!r}") if inner else None
     return HubSource(repo_id=repo_id, subfolder=subfolder, revision=segments[3])
+
+
+def redacted_source(source: str) -> str:
+    """A source as the audit log may keep it: a URL loses its user info, query and fragment
+    (where signed URLs and inline credentials live); paths and repo ids stay as they are."""
+    parts = urlsplit(source)
+    if parts.scheme.lower() not in ("http", "https"):
+        return source
+    host = parts.netloc.rpartition("@")[2]
+    netloc = host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

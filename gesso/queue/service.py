@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from gesso.audit.service import AuditLog
 from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.engine.graph import Graph, parse_graph
@@ -17,6 +18,7 @@ from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
 from gesso.queue import events, filters, store
 from gesso.queue.access import bulk_owner, own_items, require_mutate_item, sees_in_full
+from gesso.queue.auditing import record_cancel_of_others, record_enqueue
 from gesso.queue.batch import check_batch_data, new_queue_items, requested_count, retry_item
 from gesso.queue.policies import DequeuePolicy
 from gesso.queue.sanitize import item_for
@@ -61,12 +63,14 @@ class QueueService:
         registry: NodeRegistry,
         bus: EventBus,
         policy: DequeuePolicy,
+        audit: AuditLog,
         *,
         max_queue_size: int,
         preflight: GraphCheck | None = None,
         quotas: QuotaService | None = None,
     ) -> None:
         self._db = db
+        self._audit = audit
         self._registry = registry
         self._bus = bus
         self.policy = policy
@@ -102,6 +106,7 @@ class QueueService:
             new_items = new_queue_items(batch, graph, queue_id, actor.user_id, priority, room)
             self._within_quotas(conn, new_items)
             item_ids = store.insert_items(conn, new_items)
+            record_enqueue(self._audit, conn, actor, queue_id, batch, len(item_ids), requested)
         self._bus.publish(
             events.batch_enqueued(
                 queue_id, batch.batch_id, batch.origin, batch.destination, len(item_ids), requested, priority,
@@ -234,13 +239,13 @@ class QueueService:
     def cancel_item(self, actor: Actor, queue_id: str, item_id: int) -> SessionQueueItem:
         record = self._load(queue_id, item_id)
         require_mutate_item(actor, record)
-        self._cancel_one(queue_id, record.item_id)
+        self._cancel_one(actor, queue_id, record.item_id)
         return to_item(self._load(queue_id, item_id))
 
     def delete_item(self, actor: Actor, queue_id: str, item_id: int) -> None:
         record = self._load(queue_id, item_id)
         require_mutate_item(actor, record)
-        self._cancel_one(queue_id, record.item_id)
+        self._cancel_one(actor, queue_id, record.item_id)
         with self._db.write() as conn:
             store.delete_ids(conn, [record.item_id])
 
@@ -290,6 +295,7 @@ class QueueService:
         """One UPDATE for the whole set, then the announcement (see `_announce_canceled`)."""
         with self._db.write() as conn:
             canceled = store.cancel_where(conn, queue_id, *conditions, *own_items(actor))
+            record_cancel_of_others(self._audit, conn, actor, queue_id, canceled)
         self._announce_canceled(queue_id, canceled)
         return len(canceled)
 
@@ -344,9 +350,10 @@ class QueueService:
         owner = Actor(user_id=user_id, email="", display_name=None, is_admin=False)
         return sum(self._cancel_where(owner, queue_id) for queue_id in queue_ids)
 
-    def _cancel_one(self, queue_id: str, item_id: int) -> None:
+    def _cancel_one(self, actor: Actor, queue_id: str, item_id: int) -> None:
         with self._db.write() as conn:
             canceled = store.cancel_where(conn, queue_id, filters.of_item(item_id))
+            record_cancel_of_others(self._audit, conn, actor, queue_id, canceled)
         self._announce_canceled(queue_id, canceled, summary=False)
 
     # -- worker side -----------------------------------------------------------------------

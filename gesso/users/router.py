@@ -24,7 +24,7 @@ def list_users(
 @router.post("/users", response_model=UserDTO, status_code=201)
 def create_user(body: AdminUserCreateRequest, admin: AdminUser, users: Users) -> UserDTO:
     user = users.create_user(
-        body.email, body.password, display_name=body.display_name, is_admin=body.is_admin
+        body.email, body.password, display_name=body.display_name, is_admin=body.is_admin, by=admin
     )
     return UserDTO.from_record(user)
 
@@ -40,7 +40,7 @@ def update_user(
 ) -> UserDTO:
     if body.password is not None:
         refuse_api_token(admin, "change a password")
-    result = users.update_user(user_id, body.to_update())
+    result = users.update_user(user_id, body.to_update(), by=admin)
     if result.password_changed:
         replacement = auth.after_password_change(result.user, admin, current_authentication(request))
         if replacement is not None:
@@ -57,5 +57,5 @@ def delete_user(
         default=None, description="User id that receives the deleted user's content"
     ),
 ) -> Response:
-    users.delete_user(user_id, reassign_to=reassign_to)
+    users.delete_user(user_id, reassign_to=reassign_to, by=admin)
     return Response(status_code=204)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gesso.audit.origin import SYSTEM, Attribution
+from gesso.audit.service import AuditLog
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import InvalidInput
@@ -48,6 +50,7 @@ class UserUpdate:
     password: str | None = None
     is_admin: bool | None = None
     is_active: bool | None = None
+    must_change_password: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,11 @@ UserListener = Callable[[UserChange], None]
 
 
 class UserService:
-    def __init__(self, db: Database, hasher: PasswordHasher, *, strict_passwords: bool) -> None:
+    def __init__(
+        self, db: Database, hasher: PasswordHasher, audit: AuditLog, *, strict_passwords: bool
+    ) -> None:
         self._db = db
+        self._audit = audit
         self._hasher = hasher
         self.strict_passwords = strict_passwords
         self._listeners: list[UserListener] = []
@@ -123,29 +129,47 @@ class UserService:
     # -- creating --------------------------------------------------------------------------
 
     def create_user(
-        self, email: str, password: str, *, display_name: str | None = None, is_admin: bool = False
+        self,
+        email: str,
+        password: str,
+        *,
+        display_name: str | None = None,
+        is_admin: bool = False,
+        by: Attribution = SYSTEM,
     ) -> UserRecord:
-        record = self._new_record(email, password, display_name, is_admin)
+        record = self.prepare_user(email, password, display_name, is_admin)
         with self._db.write() as conn:
-            self._insert_unique(conn, record)
+            self.insert_prepared(conn, record)
+            self._audit.record(
+                conn, by, "user.create", target_type="user", target_id=record.user_id,
+                details={"email": record.email, "is_admin": is_admin},
+            )  # fmt: skip
         logger.info("Created user %s (admin=%s)", record.user_id, record.is_admin)
         return record
 
-    def setup_admin(self, email: str, password: str, display_name: str | None = None) -> UserRecord:
+    def setup_admin(
+        self, email: str, password: str, display_name: str | None = None, *, by: Attribution = SYSTEM
+    ) -> UserRecord:
         """Create the first administrator; refused once an active administrator exists."""
         with self._db.read() as conn:
             if store.count_active_admins(conn) > 0:
                 raise SetupAlreadyDone()
-        record = self._new_record(email, password, display_name, True)
+        record = self.prepare_user(email, password, display_name, True)
         with self._db.write() as conn:
             store.lock_user_administration(conn)
             if store.count_active_admins(conn) > 0:
                 raise SetupAlreadyDone()
-            self._insert_unique(conn, record)
+            self.insert_prepared(conn, record)
+            self._audit.record(
+                conn, by, "auth.setup", target_type="user", target_id=record.user_id,
+                details={"email": record.email},
+            )  # fmt: skip
         logger.info("Administrator account created during setup")
         return record
 
-    def _new_record(self, email: str, password: str, display_name: str | None, is_admin: bool) -> UserRecord:
+    def prepare_user(self, email: str, password: str, display_name: str | None, is_admin: bool) -> UserRecord:
+        """A new account's row, password policy checked and hashed (slow: call it outside any
+        write transaction); `insert_prepared` stores it."""
         normalized = normalize_email(email)
         check_password_policy(password, strict=self.strict_passwords)
         now = utcnow()
@@ -163,7 +187,7 @@ class UserService:
         )
 
     @staticmethod
-    def _insert_unique(conn: Connection, record: UserRecord) -> None:
+    def insert_prepared(conn: Connection, record: UserRecord) -> None:
         if store.find_by_email(conn, record.email) is not None:
             raise EmailTaken()
         try:
@@ -174,7 +198,7 @@ class UserService:
 
     # -- changing --------------------------------------------------------------------------
 
-    def update_user(self, user_id: str, changes: UserUpdate) -> UpdateResult:
+    def update_user(self, user_id: str, changes: UserUpdate, *, by: Attribution = SYSTEM) -> UpdateResult:
         """Administrator update. A new password bumps the token epoch (all tokens die)."""
         new_hash = None
         if changes.password is not None:
@@ -197,11 +221,14 @@ class UserService:
                 values["is_admin"] = changes.is_admin
             if changes.is_active is not None:
                 values["is_active"] = changes.is_active
+            if changes.must_change_password is not None:
+                values["must_change_password"] = changes.must_change_password
             if values:
                 store.update_user(conn, user_id, **values)
             if new_hash is not None:
                 store.set_password_hash(conn, user_id, new_hash)
             updated = self._get_in(conn, user_id)
+            self._record_update(conn, by, user, updated, password_changed=new_hash is not None)
         logger.debug("Updated user %s: %s", user_id, sorted(values) + (["password"] if new_hash else []))
         self._notify(
             UserChange(user_id, updated.is_active, updated.is_admin, credentials_changed=new_hash is not None)
@@ -215,6 +242,7 @@ class UserService:
         display_name: str | None = None,
         current_password: str | None = None,
         new_password: str | None = None,
+        by: Attribution = SYSTEM,
     ) -> UpdateResult:
         """Self-service: a new password requires the current one."""
         user = self.get_user(user_id)
@@ -233,18 +261,53 @@ class UserService:
             if display_name is not None:
                 store.update_user(conn, user_id, display_name=_clean_display_name(display_name))
             if new_hash is not None:
+                # Choosing one's own password satisfies a forced change.
                 store.set_password_hash(conn, user_id, new_hash)
+                store.update_user(conn, user_id, must_change_password=False)
             updated = self._get_in(conn, user_id)
+            self._record_update(conn, by, user, updated, password_changed=new_hash is not None)
         if new_hash is not None:
             self._notify(UserChange(user_id, updated.is_active, updated.is_admin, credentials_changed=True))
         return UpdateResult(updated, password_changed=new_hash is not None)
 
-    def set_active(self, user_id: str, active: bool) -> UserRecord:
-        return self.update_user(user_id, UserUpdate(is_active=active)).user
+    def credentials_changed(self, user: UserRecord) -> None:
+        """Tell listeners that `user`'s password changed outside this service (a reset link)."""
+        self._notify(UserChange(user.user_id, user.is_active, user.is_admin, credentials_changed=True))
+
+    def set_active(self, user_id: str, active: bool, *, by: Attribution = SYSTEM) -> UserRecord:
+        return self.update_user(user_id, UserUpdate(is_active=active), by=by).user
+
+    def _record_update(
+        self,
+        conn: Connection,
+        by: Attribution,
+        before: UserRecord,
+        after: UserRecord,
+        *,
+        password_changed: bool,
+    ) -> None:
+        """One `user.update` event naming the fields that changed (old → new, never the password),
+        plus `auth.password_change` when the password changed."""
+        changed: dict[str, object] = {
+            field: {"from": getattr(before, field), "to": getattr(after, field)}
+            for field in ("display_name", "is_admin", "is_active", "must_change_password")
+            if getattr(before, field) != getattr(after, field)
+        }
+        if changed:
+            self._audit.record(
+                conn, by, "user.update", target_type="user", target_id=after.user_id, details=changed
+            )
+        if password_changed:
+            self._audit.record(
+                conn, by, "auth.password_change", target_type="user", target_id=after.user_id,
+                details={"by_self": by.user_id == after.user_id},
+            )  # fmt: skip
 
     # -- deleting and reassigning ----------------------------------------------------------
 
-    def delete_user(self, user_id: str, reassign_to: str | None = None) -> dict[str, int]:
+    def delete_user(
+        self, user_id: str, reassign_to: str | None = None, *, by: Attribution = SYSTEM
+    ) -> dict[str, int]:
         """Delete an account. Content stays (visible to admins) unless `reassign_to` names a
         user who receives it in the same transaction. Returns rows moved per table."""
         with self._db.write() as conn:
@@ -261,11 +324,17 @@ class UserService:
             if user.is_admin and user.is_active and store.count_active_admins(conn) <= 1:
                 raise LastAdministrator()
             store.delete_user(conn, user_id)
+            self._audit.record(
+                conn, by, "user.delete", target_type="user", target_id=user_id,
+                details={"email": user.email, "reassigned_to": reassign_to, "moved": moved},
+            )  # fmt: skip
         logger.info("Deleted user %s", user_id)
         self._notify(UserChange(user_id, False, False, credentials_changed=True, deleted=True))
         return moved
 
-    def reassign_content(self, from_user_id: str, to_user_id: str) -> dict[str, int]:
+    def reassign_content(
+        self, from_user_id: str, to_user_id: str, *, by: Attribution = SYSTEM
+    ) -> dict[str, int]:
         """Move every owned row of one user id (which may belong to a deleted account, or be
         `system`) to an existing user."""
         with self._db.write() as conn:
@@ -273,6 +342,10 @@ class UserService:
             if target.user_id == from_user_id:
                 raise InvalidInput("Source and target of a reassignment must differ")
             moved = store.reassign_owned_rows(conn, from_user_id, target.user_id)
+            self._audit.record(
+                conn, by, "user.reassign", target_type="user", target_id=from_user_id,
+                details={"to_user_id": target.user_id, "moved": moved},
+            )  # fmt: skip
         logger.info("Reassigned content of %s to %s: %s", from_user_id, target.user_id, moved)
         return moved
 

@@ -125,7 +125,7 @@ def test_user_me_returns_own_dto(mu_client: TestClient) -> None:
     assert me["display_name"] == "Bob" and me["is_admin"] is False
     assert set(me) == {
         "user_id", "email", "display_name", "is_admin", "is_active",
-        "created_at", "updated_at", "last_login_at", "token_epoch",
+        "created_at", "updated_at", "last_login_at", "token_epoch", "must_change_password",
     }  # fmt: skip
 
 

@@ -33,18 +33,19 @@ NODE_LAYER = (
 
 ALLOWED: dict[str, frozenset[str]] = {
     "settings_store": frozenset(),
-    "users": frozenset(),
-    "groups": frozenset({"users"}),
-    "quotas": frozenset({"auth", "users", "groups"}),
-    "auth": frozenset({"users", "settings_store"}),
-    "boards": frozenset({"auth", "users", "groups"}),
+    "audit": frozenset(),
+    "users": frozenset({"audit"}),
+    "groups": frozenset({"audit", "users"}),
+    "quotas": frozenset({"audit", "auth", "users", "groups"}),
+    "auth": frozenset({"audit", "users", "settings_store"}),
+    "boards": frozenset({"audit", "auth", "users", "groups"}),
     "images": frozenset({"auth", "boards", "groups", "quotas"}),
     "client_state": frozenset({"auth"}),
     "engine": frozenset({"auth"}),
     "events": frozenset({"auth", "users"}),
-    "models": frozenset({"auth", "engine", "events", "settings_store", "users", "groups"}),
+    "models": frozenset({"audit", "auth", "engine", "events", "settings_store", "users", "groups"}),
     "engine.nodes": frozenset({"engine", "models", "auth"}),
-    "queue": frozenset({"auth", "users", "groups", "engine", "events", "quotas"}),
+    "queue": frozenset({"audit", "auth", "users", "groups", "engine", "events", "quotas"}),
     "worker": frozenset({"auth", "users", "engine", "queue", "events"}),
 }
 

@@ -1,6 +1,20 @@
 /** Top-level studio routes. index.html's boot script uses them to find the app root under a
  * `base_url` sub-path, so every new top-level route must be listed here. */
-export const ROUTE_SEGMENTS = ["generate", "gallery", "queue", "models", "login", "setup", "profile", "users", "groups", "quotas"] as const;
+export const ROUTE_SEGMENTS = [
+  "generate",
+  "gallery",
+  "queue",
+  "models",
+  "login",
+  "setup",
+  "profile",
+  "users",
+  "groups",
+  "quotas",
+  "audit",
+  "invite",
+  "reset",
+] as const;
 
 export const paths = {
   home: "/",
@@ -14,4 +28,7 @@ export const paths = {
   users: "/users",
   groups: "/groups",
   quotas: "/quotas",
+  audit: "/audit",
+  invite: "/invite",
+  reset: "/reset",
 } as const;

@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
-import { LoginRoute, SetupRoute } from "../features/auth/components/entry-routes";
+import { InviteRoute, LoginRoute, ResetRoute, SetupRoute } from "../features/auth/components/entry-routes";
 import { RequireAccount, RequireAdmin } from "../features/auth/components/require-admin";
 import { RequireSession } from "../features/auth/components/require-session";
 import { SessionGate } from "../features/auth/components/session-gate";
 import { routerBasename } from "../lib/app-root";
 import { paths } from "./route-paths";
+import { AuditRoute } from "./routes/audit";
 import { GalleryRoute } from "./routes/gallery";
 import { GenerateRoute } from "./routes/generate";
 import { ModelsRoute } from "./routes/models";
@@ -25,6 +26,8 @@ function createRouter() {
         children: [
           { path: paths.setup, element: <SetupRoute /> },
           { path: paths.login, element: <LoginRoute /> },
+          { path: paths.invite, element: <InviteRoute /> },
+          { path: paths.reset, element: <ResetRoute /> },
           {
             element: <RequireSession />,
             children: [
@@ -43,6 +46,7 @@ function createRouter() {
                       { path: paths.users, element: <UsersRoute /> },
                       { path: paths.groups, element: <GroupsRoute /> },
                       { path: paths.quotas, element: <QuotasRoute /> },
+                      { path: paths.audit, element: <AuditRoute /> },
                     ],
                   },
                   { path: "*", element: <NotFoundRoute /> },

@@ -11,6 +11,7 @@ export function makeUser(overrides: Partial<UserDTO> = {}): UserDTO {
     updated_at: "2026-01-01T00:00:00Z",
     last_login_at: null,
     token_epoch: 0,
+    must_change_password: false,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { useMediaQuery } from "@mantine/hooks";
 import {
   IconBox,
   IconGauge,
+  IconHistory,
   IconListDetails,
   IconPhoto,
   IconPlugConnectedX,
@@ -55,6 +56,7 @@ export function StudioLayout() {
       items.push(
         { to: paths.groups, label: "Groups", icon: IconUsersGroup },
         { to: paths.quotas, label: "Quotas and usage", icon: IconGauge },
+        { to: paths.audit, label: "Audit log", icon: IconHistory },
       );
     }
   }

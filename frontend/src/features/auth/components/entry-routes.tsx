@@ -1,8 +1,10 @@
 import { Navigate, useLocation } from "react-router";
 import { useEntry } from "../hooks/entry-context";
 import { returnPath } from "../utils/entry-decision";
+import { AcceptInvitePage } from "./accept-invite-page";
 import { AuthLayout } from "./auth-layout";
 import { LoginPage } from "./login-page";
+import { ResetPasswordPage } from "./reset-password-page";
 import { SetupPage } from "./setup-page";
 
 const HOME = "/gallery";
@@ -31,6 +33,29 @@ export function LoginRoute() {
   return (
     <AuthLayout title="Sign in to Gesso">
       <LoginPage />
+    </AuthLayout>
+  );
+}
+
+/** `/invite#token`: public; someone already signed in is sent to the studio. */
+export function InviteRoute() {
+  const entry = useEntry();
+  if (entry.kind === "authenticated" || entry.kind === "single-user") return <Navigate to={HOME} replace />;
+  if (entry.kind === "setup") return <Navigate to="/setup" replace />;
+  return (
+    <AuthLayout title="You are invited to Gesso" subtitle="Create your account">
+      <AcceptInvitePage strict={"status" in entry && entry.status.strict_password_checking} />
+    </AuthLayout>
+  );
+}
+
+/** `/reset#token`: public, whether or not someone is signed in on this browser. */
+export function ResetRoute() {
+  const entry = useEntry();
+  if (entry.kind === "single-user") return <Navigate to={HOME} replace />;
+  return (
+    <AuthLayout title="Reset your password">
+      <ResetPasswordPage strict={"status" in entry && entry.status.strict_password_checking} />
     </AuthLayout>
   );
 }

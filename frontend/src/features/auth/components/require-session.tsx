@@ -4,6 +4,7 @@ import { FullPageLoader } from "@/components/full-page-status";
 import { SessionContext, type Session } from "@/lib/session";
 import { useMediaCookie } from "../api/refresh-media-cookie";
 import { useEntry } from "../hooks/entry-context";
+import { ChangePasswordPage } from "./change-password-page";
 
 /** Protected routes: unauthenticated visitors go to the login page (and come back after it). In
  * multi-user mode the media cookie is refreshed before the studio renders any <img>. */
@@ -14,7 +15,8 @@ export function RequireSession() {
   const user = signedIn ? entry.user : null;
   const multiuser = entry.kind === "authenticated";
   const strict = signedIn ? entry.status.strict_password_checking : false;
-  const media = useMediaCookie(user?.user_id ?? "", user?.token_epoch ?? 0, multiuser);
+  // While a new password is required the server refuses the cookie (and everything else).
+  const media = useMediaCookie(user?.user_id ?? "", user?.token_epoch ?? 0, multiuser && !user?.must_change_password);
 
   const session = useMemo<Session | null>(
     () => (user ? { multiuser, strictPasswordChecking: strict, user } : null),
@@ -23,6 +25,9 @@ export function RequireSession() {
 
   if (entry.kind === "setup") return <Navigate to="/setup" replace />;
   if (!session) return <Navigate to="/login" replace state={{ from: location }} />;
+  if (multiuser && session.user.must_change_password) {
+    return <ChangePasswordPage email={session.user.email} strict={strict} />;
+  }
   // A failed cookie refresh only costs thumbnails; the page itself still works.
   if (multiuser && media.isPending && media.fetchStatus !== "idle") return <FullPageLoader />;
   return (

@@ -16,9 +16,10 @@ export function EditUserModal({ user, onClose }: { user: UserDTO; onClose: () =>
   const [isAdmin, setIsAdmin] = useState(user.is_admin);
   const [isActive, setIsActive] = useState(user.is_active);
   const [password, setPassword] = useState("");
+  const [mustChangePassword, setMustChangePassword] = useState(user.must_change_password);
   const update = useUpdateUser();
   const policyError = password ? passwordPolicyError(password, strictPasswordChecking) : null;
-  const changes = userChanges(user, { displayName, isAdmin, isActive, password });
+  const changes = userChanges(user, { displayName, isAdmin, isActive, password, mustChangePassword });
   const unchanged = Object.keys(changes).length === 0;
 
   const submit = (event: FormEvent) => {
@@ -59,6 +60,12 @@ export function EditUserModal({ user, onClose }: { user: UserDTO; onClose: () =>
             onGenerate={generatePassword}
             description="Leave empty to keep the current password. Setting one signs the user out everywhere."
             error={policyError}
+          />
+          <Switch
+            label="Must choose a new password"
+            description="At the next sign-in nothing else works until they set a new password"
+            checked={mustChangePassword}
+            onChange={(e) => setMustChangePassword(e.currentTarget.checked)}
           />
           {user.user_id === me.user_id && (
             <Text size="xs" c="dimmed">

@@ -1,6 +1,6 @@
-import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
-import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Tabs, Text, Title, Tooltip } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
+import { IconKey, IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
@@ -12,15 +12,41 @@ import { useUsersPage } from "../api/list-users";
 import { CreateUserModal } from "./create-user-modal";
 import { DeleteUserModal } from "./delete-user-modal";
 import { EditUserModal } from "./edit-user-modal";
+import { InvitesPanel } from "./invites-panel";
+import { ResetLinkModal } from "./reset-link-modal";
 
 const PAGE_SIZE = 25;
 
+/** Administrators: people (with their accounts) and invite links, on two tabs. */
 export function UsersPage() {
+  return (
+    <Stack p="lg" gap="lg" maw={1100} mx="auto" w="100%">
+      <Title order={1} size="h2">
+        Users
+      </Title>
+      <Tabs defaultValue="people" keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="people">People</Tabs.Tab>
+          <Tabs.Tab value="invites">Invites</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="people">
+          <PeoplePanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="invites">
+          <InvitesPanel />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+function PeoplePanel() {
   const { user: me } = useSession();
   const [offset, setOffset] = useState(0);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<UserDTO | null>(null);
   const [deleting, setDeleting] = useState<UserDTO | null>(null);
+  const [resetting, setResetting] = useState<UserDTO | null>(null);
   const page = useUsersPage(offset, PAGE_SIZE);
   const groupsByUser = useGroupsByUser().data;
   const users = page.data?.items ?? [];
@@ -29,22 +55,17 @@ export function UsersPage() {
   const phone = useMediaQuery("(max-width: 48em)") ?? false;
 
   return (
-    <Stack p="lg" gap="lg" maw={1100} mx="auto" w="100%">
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          Users
-        </Title>
-        <Group gap="xs">
-          <Button component={Link} to="/groups" variant="default">
-            Groups
-          </Button>
-          <Button component={Link} to="/quotas" variant="default">
-            Quotas and usage
-          </Button>
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-            Add user
-          </Button>
-        </Group>
+    <Stack gap="lg">
+      <Group justify="flex-end" gap="xs">
+        <Button component={Link} to="/groups" variant="default">
+          Groups
+        </Button>
+        <Button component={Link} to="/quotas" variant="default">
+          Quotas and usage
+        </Button>
+        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+          Add user
+        </Button>
       </Group>
       <ErrorAlert error={page.error} />
       <Paper withBorder radius="md">
@@ -113,6 +134,15 @@ export function UsersPage() {
                             <IconPencil size={18} />
                           </ActionIcon>
                         </Tooltip>
+                        <Tooltip label="Password-reset link">
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={`Reset link for ${user.email}`}
+                            onClick={() => setResetting(user)}
+                          >
+                            <IconKey size={18} />
+                          </ActionIcon>
+                        </Tooltip>
                         <Tooltip label="Delete">
                           <ActionIcon
                             variant="subtle"
@@ -157,6 +187,7 @@ export function UsersPage() {
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
       {editing && <EditUserModal user={editing} onClose={() => setEditing(null)} />}
       {deleting && <DeleteUserModal user={deleting} onClose={() => setDeleting(null)} />}
+      {resetting && <ResetLinkModal user={resetting} onClose={() => setResetting(null)} />}
     </Stack>
   );
 }

@@ -3,7 +3,7 @@ import { makeUser } from "@/testing/fixtures";
 import { userChanges } from "./user-changes";
 
 const user = makeUser({ display_name: "Ann", is_admin: false, is_active: true });
-const same = { displayName: "Ann", isAdmin: false, isActive: true, password: "" };
+const same = { displayName: "Ann", isAdmin: false, isActive: true, password: "", mustChangePassword: false };
 
 describe("userChanges", () => {
   it("sends nothing when nothing changed", () => {
@@ -17,5 +17,12 @@ describe("userChanges", () => {
       display_name: "Anna",
       password: "x",
     });
+  });
+
+  it("sends the forced password change only when it is switched", () => {
+    expect(userChanges(user, { ...same, mustChangePassword: true })).toEqual({ must_change_password: true });
+    const flagged = makeUser({ display_name: "Ann", must_change_password: true });
+    expect(userChanges(flagged, { ...same, mustChangePassword: true })).toEqual({});
+    expect(userChanges(flagged, { ...same, mustChangePassword: false })).toEqual({ must_change_password: false });
   });
 });

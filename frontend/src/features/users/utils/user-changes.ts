@@ -6,6 +6,7 @@ export interface UserForm {
   isAdmin: boolean;
   isActive: boolean;
   password: string;
+  mustChangePassword: boolean;
 }
 
 /** Only the fields that changed are sent; an empty password field leaves the password alone. */
@@ -15,5 +16,8 @@ export function userChanges(user: UserDTO, form: UserForm): UserUpdate {
   if (form.isAdmin !== user.is_admin) changes.is_admin = form.isAdmin;
   if (form.isActive !== user.is_active) changes.is_active = form.isActive;
   if (form.password) changes.password = form.password;
+  if (form.mustChangePassword !== user.must_change_password) {
+    changes.must_change_password = form.mustChangePassword;
+  }
   return changes;
 }

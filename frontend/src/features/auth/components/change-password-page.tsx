@@ -1,0 +1,65 @@
+import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
+import { useState, type FormEvent } from "react";
+import { ErrorAlert } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
+import { passwordPolicyError } from "@/lib/passwords";
+import { useLogOut } from "../api/log-out";
+import { useUpdateCurrentUser } from "../api/update-current-user";
+import { AuthLayout } from "./auth-layout";
+
+/** Shown instead of the studio while an administrator requires a new password (the server
+ * refuses everything else until then). */
+export function ChangePasswordPage({ email, strict }: { email: string; strict: boolean }) {
+  const [current, setCurrent] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const update = useUpdateCurrentUser();
+  const logOut = useLogOut();
+  const policyError = password ? passwordPolicyError(password, strict) : null;
+  const mismatch = confirm && confirm !== password ? "The passwords do not match" : null;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!current || !password || policyError || confirm !== password) return;
+    update.mutate({ current_password: current, new_password: password });
+  };
+
+  return (
+    <AuthLayout title="Choose a new password" subtitle={`An administrator asked ${email} to set a new password.`}>
+      <form onSubmit={submit} aria-label="Choose a new password" noValidate>
+        <Stack>
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            required
+            data-autofocus
+            autoFocus
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+          />
+          <PasswordField label="New password" value={password} onChange={setPassword} required error={policyError} />
+          <PasswordInput
+            label="Confirm new password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            error={mismatch}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+          />
+          <ErrorAlert error={update.error} />
+          <Button type="submit" loading={update.isPending} fullWidth size="md">
+            Save and continue
+          </Button>
+          <Group justify="center">
+            <Text size="sm" c="dimmed">
+              Not now?
+            </Text>
+            <Button variant="subtle" size="compact-sm" onClick={() => logOut.mutate()}>
+              Sign out
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </AuthLayout>
+  );
+}

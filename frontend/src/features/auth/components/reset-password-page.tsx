@@ -1,0 +1,82 @@
+import { Alert, Anchor, Button, Group, Loader, PasswordInput, Stack, Text } from "@mantine/core";
+import { useState, type FormEvent } from "react";
+import { Link, useLocation } from "react-router";
+import { ErrorAlert } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
+import { errorMessage } from "@/lib/api-client";
+import { passwordPolicyError } from "@/lib/passwords";
+import { useResetLink } from "../api/get-reset-link";
+import { useResetPassword } from "../api/use-reset-link";
+import { linkToken } from "../utils/link-token";
+
+/** `/reset#<token>`: set a new password with an administrator's one-time link. */
+export function ResetPasswordPage({ strict }: { strict: boolean }) {
+  const token = linkToken(useLocation().hash);
+  const link = useResetLink(token);
+  const reset = useResetPassword(token);
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const policyError = password ? passwordPolicyError(password, strict) : null;
+  const mismatch = confirm && confirm !== password ? "The passwords do not match" : null;
+
+  if (reset.isSuccess) {
+    return (
+      <Stack>
+        <Alert color="teal" variant="light" title="Password changed" role="status">
+          Sign in with your new password. Every other session of this account has ended.
+        </Alert>
+        <Button component={Link} to="/login" fullWidth>
+          Sign in
+        </Button>
+      </Stack>
+    );
+  }
+  if (!token || link.isError) {
+    return (
+      <Stack>
+        <Alert color="red" variant="light" title="This link cannot be used">
+          {token ? errorMessage(link.error) : "The link is incomplete: copy the whole link you were given."}
+        </Alert>
+        <Anchor component={Link} to="/login" ta="center">
+          Go to sign-in
+        </Anchor>
+      </Stack>
+    );
+  }
+  if (link.isPending) {
+    return (
+      <Group justify="center">
+        <Loader aria-label="Checking the link" />
+      </Group>
+    );
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!password || policyError || confirm !== password) return;
+    reset.mutate(password);
+  };
+
+  return (
+    <form onSubmit={submit} aria-label="Reset password" noValidate>
+      <Stack>
+        <Text size="sm" ta="center">
+          New password for <b>{link.data.email}</b>
+        </Text>
+        <PasswordField label="New password" value={password} onChange={setPassword} required error={policyError} />
+        <PasswordInput
+          label="Confirm new password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          error={mismatch}
+          onChange={(e) => setConfirm(e.currentTarget.value)}
+        />
+        <ErrorAlert error={reset.error} />
+        <Button type="submit" loading={reset.isPending} fullWidth size="md">
+          Set new password
+        </Button>
+      </Stack>
+    </form>
+  );
+}
