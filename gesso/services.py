@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from gesso.auth.api_tokens import ApiTokenService
 from gesso.audit.retention import AuditRetention
 from gesso.audit.service import AuditLog
+from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService

@@ -12,8 +12,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gesso.auth.api_tokens import ApiTokenService
 from gesso.audit.service import AuditLog
+from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.service import AuthService
 from gesso.boards.service import BoardService
 from gesso.boards.shares import BoardShareService

@@ -18,9 +18,8 @@ from fastapi import APIRouter, Depends, FastAPI
 from gesso.api import app_info
 from gesso.api.errors import ERROR_RESPONSES
 from gesso.audit import router as audit_router
-from gesso.auth import links_router
+from gesso.auth import links_router, token_router
 from gesso.auth import router as auth_router
-from gesso.auth import token_router
 from gesso.auth.deps import RequireMediaScope, RequireScope, require_actor, require_media_actor
 from gesso.auth.scopes import Scope
 from gesso.boards import router as boards_router
@@ -49,7 +48,7 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 )
 
 
-PUBLIC_ROUTERS = (app_info.router, auth_router.public_router)
+PUBLIC_ROUTERS = (app_info.router, auth_router.public_router, links_router.public_router)
 # Profile, sessions and token management: a token may read them but never change them.
 NO_TOKEN_WRITES = RequireScope(None)
 # FastAPI tries included routers in order: the gallery's and the identity routes come first.
@@ -59,6 +58,7 @@ PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
     (auth_router.router, NO_TOKEN_WRITES),
     (token_router.router, NO_TOKEN_WRITES),
     (users_router.router, RequireScope(Scope.ADMIN)),
+    (links_router.router, RequireScope(Scope.ADMIN)),
     (groups_router.router, RequireScope(Scope.ADMIN)),
     (quotas_router.router, RequireScope(Scope.ADMIN)),
     (board_images_router.router, RequireScope(Scope.GALLERY)),

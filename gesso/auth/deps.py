@@ -59,13 +59,12 @@ async def require_actor(request: Request) -> Actor:
     refuse_token_in_url(request)
     authentication = await _authenticate(auth, token)
     request.state.authentication = authentication
+    if authentication.user.must_change_password:
+        _require_password_change_route(request)
     if authentication.claims is None:  # a personal API token: no session, nothing to refresh
         if authentication.touch_token:
             await run_in_threadpool(auth.api_tokens.touch, authentication.actor.token_id or "")
     elif request.method in MUTATING_METHODS:
-    if authentication.user.must_change_password:
-        _require_password_change_route(request)
-    if request.method in MUTATING_METHODS:
         set_refreshed_token(request, auth.refreshed_token(authentication).token)
     return _remember_actor(request, authentication.actor)
 
@@ -105,8 +104,6 @@ async def require_media_actor(request: Request) -> Actor:
         return SYSTEM_ACTOR
     token = bearer_token(request)
     refuse_token_in_url(request)
-    if token is not None:
-        return (await _authenticate(auth, token)).actor
     cookie = request.cookies.get(MEDIA_COOKIE)
     if token is None and not cookie:
         raise Unauthenticated("Not authenticated")

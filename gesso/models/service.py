@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from gesso.auth.actor import Actor
 from gesso.audit.origin import SYSTEM, Attribution
 from gesso.audit.service import AuditLog
+from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.engine.preflight import InstalledModel
 from gesso.errors import InvalidInput, NotFound
