@@ -116,13 +116,9 @@ class QueueService:
         for listener in self._enqueue_listeners:
             listener()
         return EnqueueBatchResult(
-            queue_id=queue_id,
-            enqueued=len(item_ids),
-            requested=requested,
-            batch=batch,
-            priority=priority,
+            queue_id=queue_id, enqueued=len(item_ids), requested=requested, batch=batch, priority=priority,
             item_ids=sorted(item_ids, reverse=True),
-        )
+        )  # fmt: skip
 
     def _within_quotas(self, conn: Connection, items: Sequence[NewItem]) -> None:
         """All or nothing: each owner's new items are checked together, before any is inserted."""
