@@ -20,9 +20,9 @@ from starlette.routing import Match
 
 from gesso.api.client_ip import client_ip
 from gesso.api.spa import SPA_ROUTE_NAME
-from gesso.db.engine import unavailable_reason
 from gesso.audit.origin import anonymous
 from gesso.auth.deps import MUTATING_METHODS, request_actor
+from gesso.db.engine import unavailable_reason
 from gesso.errors import Forbidden, GessoError, ServiceUnavailable
 
 logger = logging.getLogger("gesso.api")
