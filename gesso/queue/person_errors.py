@@ -6,8 +6,9 @@ instead of the message: no server paths, no class names, no traceback. Which vie
 is `access.sees_error_detail`; this module only knows how to turn one into the other.
 
 Errors about the request itself (a LoRA of another base, a mask of another size: the nodes'
-`ValueError` / `IncompatibleModel` messages are written for people) keep their message after the
-sentence, unless it looks like it names a path, a class or a traceback.
+`ValueError` / `IncompatibleModel` messages are written for people) and refusals (which image or
+model the owner may not use) keep their message after the sentence, unless it looks like it names
+a path, a class or a traceback.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ BY_ERROR_TYPE: dict[str, PersonError] = {
     "ValueError": SETTINGS,
     "ZeroDivisionError": SETTINGS,
     "Forbidden": NOT_ALLOWED,
+    "ModelAccessDenied": NOT_ALLOWED,  # a restricted model whose access was revoked while the item waited
     "ServerRestarted": SERVER_RESTARTED,
     "OwnerInactive": OWNER_INACTIVE,
 }
@@ -99,5 +101,5 @@ def for_person(error_type: str | None, error_message: str | None) -> PersonError
     if error_type is None:
         return None
     person = BY_ERROR_TYPE.get(error_type, GENERATION)
-    detail = shareable_detail(error_message) if person is SETTINGS else None
+    detail = shareable_detail(error_message) if person in (SETTINGS, NOT_ALLOWED) else None
     return PersonError(person.category, f"{person.sentence} {detail}") if detail else person

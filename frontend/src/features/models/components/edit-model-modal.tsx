@@ -1,15 +1,31 @@
-import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import {
+  Button,
+  Group,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/error-alert";
+import { useSession } from "@/hooks/use-session";
 import { notifySuccess } from "@/components/notify";
 import type { ModelConfig, SchedulerName } from "@/lib/api-types";
 import { SCHEDULER_OPTIONS } from "@/lib/schedulers";
+import { useAccessCandidates } from "../api/list-access-candidates";
 import { useUpdateModel } from "../api/update-model";
 import { modelChanges, modelForm, modelFormErrors, type ModelForm } from "../utils/models";
 
 const asNumber = (value: string | number): number | "" => (typeof value === "number" ? value : "");
 
 export function EditModelModal({ model, onClose }: { model: ModelConfig; onClose: () => void }) {
+  const session = useSession();
   const [form, setForm] = useState<ModelForm>(() => modelForm(model));
   const [submitted, setSubmitted] = useState(false);
   const update = useUpdateModel();
@@ -85,6 +101,7 @@ export function EditModelModal({ model, onClose }: { model: ModelConfig; onClose
               />
             </>
           )}
+          {session.multiuser && <AccessFields form={form} set={set} />}
           <ErrorAlert error={update.error} title="Could not save the model" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
@@ -97,5 +114,58 @@ export function EditModelModal({ model, onClose }: { model: ModelConfig; onClose
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+function AccessFields({
+  form,
+  set,
+}: {
+  form: ModelForm;
+  set: <K extends keyof ModelForm>(key: K, value: ModelForm[K]) => void;
+}) {
+  const candidates = useAccessCandidates(true);
+  const users = (candidates.data?.users ?? []).map((u) => ({
+    value: u.user_id,
+    label: u.display_name ? `${u.display_name} (${u.email})` : u.email,
+  }));
+  const groups = (candidates.data?.groups ?? []).map((g) => ({ value: g.group_id, label: g.name }));
+  return (
+    <Stack gap="xs" mt="xs">
+      <Text size="sm" fw={600}>
+        Who may use it
+      </Text>
+      <SegmentedControl
+        aria-label="Who may use it"
+        value={form.access}
+        onChange={(value) => set("access", value as ModelForm["access"])}
+        data={[
+          { value: "everyone", label: "Everyone" },
+          { value: "restricted", label: "Only chosen people" },
+        ]}
+      />
+      {form.access === "restricted" && (
+        <>
+          <Text size="xs" c="dimmed">
+            Administrators always may. Everyone else does not see the model, and graphs that name it are refused.
+          </Text>
+          <MultiSelect
+            label="Allowed people"
+            searchable
+            data={users}
+            value={form.allowedUserIds}
+            onChange={(ids) => set("allowedUserIds", ids)}
+          />
+          <MultiSelect
+            label="Allowed groups"
+            searchable
+            data={groups}
+            value={form.allowedGroupIds}
+            onChange={(ids) => set("allowedGroupIds", ids)}
+          />
+          <ErrorAlert error={candidates.error} />
+        </>
+      )}
+    </Stack>
   );
 }

@@ -54,9 +54,16 @@ export function ModelsPage() {
                 {list.map((model) => (
                   <Table.Tr key={model.key} data-testid="model-row">
                     <Table.Td maw={420}>
-                      <Text size="sm" fw={500}>
-                        {model.name}
-                      </Text>
+                      <Group gap={6} wrap="nowrap">
+                        <Text size="sm" fw={500}>
+                          {model.name}
+                        </Text>
+                        {model.access === "restricted" && (
+                          <Badge size="xs" variant="light" color="orange" title="Only chosen people may use it">
+                            Restricted
+                          </Badge>
+                        )}
+                      </Group>
                       {model.description && (
                         <Text size="xs" c="dimmed" lineClamp={2}>
                           {model.description}

@@ -77,6 +77,17 @@ describe("model edits", () => {
     expect(modelChanges(vae, modelForm(vae))).toEqual({ name: "Tiny", description: null });
   });
 
+  it("sends access changes only when they differ from what is stored", () => {
+    const vae = model({ type: "vae", access: "restricted", allowed_user_ids: ["u1", "u2"], allowed_group_ids: [] });
+    expect(modelChanges(vae, { ...modelForm(vae), allowedUserIds: ["u2", "u1"] })).toEqual({ name: "Tiny", description: null });
+    expect(modelChanges(vae, { ...modelForm(vae), access: "everyone", allowedGroupIds: ["g1"] })).toEqual({
+      name: "Tiny",
+      description: null,
+      access: "everyone",
+      allowed_group_ids: ["g1"],
+    });
+  });
+
   it("checks sizes, steps and CFG the way the server does", () => {
     const errors = modelFormErrors({ ...modelForm(model()), name: " ", width: 100, steps: 0, cfgScale: 60 });
     expect(Object.keys(errors).sort()).toEqual(["cfgScale", "name", "steps", "width"]);

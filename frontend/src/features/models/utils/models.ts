@@ -112,6 +112,10 @@ export interface ModelForm {
   steps: number | "";
   cfgScale: number | "";
   scheduler: SchedulerName | null;
+  /** Who may use it (SPEC §17): everyone, or administrators plus the listed users and groups. */
+  access: "everyone" | "restricted";
+  allowedUserIds: string[];
+  allowedGroupIds: string[];
 }
 
 const SETTING_KEYS: readonly (keyof MainModelDefaultSettings)[] = [
@@ -140,8 +144,14 @@ export function modelForm(model: ModelConfig): ModelForm {
     steps: numberOrEmpty(settings.steps),
     cfgScale: numberOrEmpty(settings.cfg_scale),
     scheduler: isSchedulerName(settings.scheduler) ? settings.scheduler : null,
+    access: model.access ?? "everyone",
+    allowedUserIds: [...(model.allowed_user_ids ?? [])],
+    allowedGroupIds: [...(model.allowed_group_ids ?? [])],
   };
 }
+
+const sameIds = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().every((id, i) => id === [...b].sort()[i]);
 
 /** The form's problems by field (the server checks again). */
 export function modelFormErrors(form: ModelForm): Partial<Record<keyof ModelForm, string>> {
@@ -165,6 +175,10 @@ export function modelChanges(model: ModelConfig, form: ModelForm): ModelRecordCh
     name: form.name.trim(),
     description: form.description.trim() || null,
   };
+  // Access fields only when changed, so an edit never rewrites the allowed lists by accident.
+  if (form.access !== (model.access ?? "everyone")) changes.access = form.access;
+  if (!sameIds(form.allowedUserIds, model.allowed_user_ids ?? [])) changes.allowed_user_ids = form.allowedUserIds;
+  if (!sameIds(form.allowedGroupIds, model.allowed_group_ids ?? [])) changes.allowed_group_ids = form.allowedGroupIds;
   if (model.type !== "main") return changes;
   const stored = model.default_settings ?? {};
   const kept: MainModelDefaultSettings = {};
