@@ -7,6 +7,7 @@ Screenshots land in `tests/e2e/artifacts/`."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from tests.e2e.browser import NewVisitor
 from tests.e2e.server import Server, StartServer
 from tests.e2e.test_studio import log_in, make_root
+from tests.model_files import lora_file
 
 ADMIN = {"email": "admin@example.com", "password": "Admin-pass-1", "display_name": "Ada"}
 ALICE = {"email": "alice@example.com", "password": "Alice-pass-1", "display_name": "Alice"}
@@ -165,3 +167,47 @@ def test_admin_manages_groups_and_limits(
         mine = client.get("/api/v1/auth/me/usage", headers={"Authorization": f"Bearer {token}"}).json()
     assert mine["limits"]["max_pending_items"] == 2 and mine["limits"]["max_steps"] == 30
     assert mine["limits"]["queue_weight"] == 2
+
+
+def test_admin_restricts_a_model_to_chosen_people(
+    start_server: StartServer, new_visitor: NewVisitor, tmp_path: Path
+) -> None:
+    server = start_server(make_root(tmp_path, "models", "multiuser: true\n"))
+    set_up_people(server)
+    lora = lora_file(tmp_path / "style.safetensors")
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        token = client.post("/api/v1/auth/login", json=ADMIN).raise_for_status().json()["token"]
+        admin_auth = {"Authorization": f"Bearer {token}"}
+        client.post("/api/v2/models/install", params={"source": str(lora)}, json={}, headers=admin_auth)
+        deadline = time.monotonic() + 60
+        while not client.get("/api/v2/models/", headers=admin_auth).json()["models"]:
+            assert time.monotonic() < deadline, "the LoRA did not install"
+            time.sleep(0.2)
+        bob_token = client.post("/api/v1/auth/login", json=BOB).raise_for_status().json()["token"]
+        alice_token = client.post("/api/v1/auth/login", json=ALICE).raise_for_status().json()["token"]
+
+    admin = new_visitor()
+    log_in(admin.page, server, ADMIN["email"], ADMIN["password"])
+    admin.page.get_by_role("navigation", name="Studio").get_by_role("link", name="Models").click()
+    admin.page.get_by_role("button", name="Edit style").click()
+    dialog = admin.page.get_by_role("dialog", name="Edit style")
+    dialog.get_by_text("Only chosen people").click()
+    dialog.get_by_label("Allowed people").click()
+    admin.page.get_by_role("option", name=re.compile("alice@example.com")).click()
+    dialog.get_by_label("Name").click()  # closes the open picker
+    admin.screenshot("access-model-restricted")
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_be_hidden()
+    expect(admin.page.get_by_text("Restricted", exact=True)).to_be_visible()
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        seen_by = {
+            name: [
+                m["name"]
+                for m in client.get("/api/v2/models/", headers={"Authorization": f"Bearer {t}"}).json()[
+                    "models"
+                ]
+            ]
+            for name, t in (("alice", alice_token), ("bob", bob_token))
+        }
+    assert seen_by == {"alice": ["style"], "bob": []}
