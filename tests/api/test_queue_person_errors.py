@@ -32,11 +32,11 @@ def model_load_failure(world: World) -> int:
     wait_for(world.client, world.owner, item_id)
     sql(
         world.root,
-        "UPDATE session_queue SET status = 'failed', error_type = 'ModelLoadError', error_message = ?,"
-        " error_traceback = ? WHERE item_id = ?",
-        RAW,
-        TRACEBACK,
-        item_id,
+        "UPDATE session_queue SET status = 'failed', error_type = 'ModelLoadError', error_message = :message,"
+        " error_traceback = :traceback WHERE item_id = :item_id",
+        message=RAW,
+        traceback=TRACEBACK,
+        item_id=item_id,
     )
     return item_id
 
