@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Response
 from pydantic import Field
 
 from gesso.api.deps import Queue, Worker
 from gesso.auth.deps import AdminUser, CurrentUser
+from gesso.db.engine import run_read
 from gesso.pagination import CursorPaginatedResults
 from gesso.queue.schemas import (
     Batch,
@@ -24,8 +25,10 @@ from gesso.queue.schemas import (
     SessionQueueCountsByDestination,
     SessionQueueItem,
 )
+from gesso.responses import json_response
 
 router = APIRouter(prefix="/v1/queue", tags=["queue"])
+CursorPage = CursorPaginatedResults[SessionQueueItem]
 
 MAX_IDS = 1000
 LIST_ALL_MAX = 1000
@@ -47,23 +50,22 @@ def enqueue_batch(
 
 
 @router.get("/{queue_id}/list_all", response_model=list[SessionQueueItem], name="list_all_queue_items")
-def list_all_queue_items(
+async def list_all_queue_items(
     queue_id: str,
     actor: CurrentUser,
     queue: Queue,
     destination: str | None = None,
     offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=LIST_ALL_MAX)] = LIST_ALL_MAX,
-) -> list[SessionQueueItem]:
+) -> Response:
     """Unfinished items, then finished ones newest first, at most `limit` (≤ 1000) of them,
     returned in queue order; `offset` pages further back into the history."""
-    return queue.list_all(actor, queue_id, destination, offset, limit)
+    items = await run_read(queue.reads_are_local, queue.list_all, actor, queue_id, destination, offset, limit)
+    return json_response(list[SessionQueueItem], items)
 
 
-@router.get(
-    "/{queue_id}/list", response_model=CursorPaginatedResults[SessionQueueItem], name="list_queue_items"
-)
-def list_queue_items(
+@router.get("/{queue_id}/list", response_model=CursorPage, name="list_queue_items")
+async def list_queue_items(
     queue_id: str,
     actor: CurrentUser,
     queue: Queue,
@@ -72,11 +74,12 @@ def list_queue_items(
     cursor: Annotated[int | None, Query(ge=0, le=DB_INT_MAX)] = None,
     priority: Annotated[int, Query(ge=-DB_INT_MAX, le=DB_INT_MAX)] = 0,
     destination: str | None = None,
-) -> CursorPaginatedResults[SessionQueueItem]:
-    items, has_more = queue.list_page(
-        actor, queue_id, limit=limit, status=status, cursor=cursor, priority=priority, destination=destination
-    )
-    return CursorPaginatedResults[SessionQueueItem](limit=limit, has_more=has_more, items=items)
+) -> Response:
+    items, has_more = await run_read(
+        queue.reads_are_local, queue.list_page, actor, queue_id,
+        limit=limit, status=status, cursor=cursor, priority=priority, destination=destination,
+    )  # fmt: skip
+    return json_response(CursorPage, CursorPage(limit=limit, has_more=has_more, items=items))
 
 
 @router.get("/{queue_id}/item_ids", response_model=ItemIdsResult, name="get_queue_item_ids")
@@ -178,13 +181,12 @@ def get_next_queue_item(queue_id: str, actor: CurrentUser, queue: Queue) -> Sess
 
 
 @router.get("/{queue_id}/status", response_model=SessionQueueAndProcessorStatus, name="get_queue_status")
-def get_queue_status(
-    queue_id: str, actor: CurrentUser, queue: Queue, worker: Worker
-) -> SessionQueueAndProcessorStatus:
-    return SessionQueueAndProcessorStatus(
-        queue=queue.status(actor, queue_id),
+async def get_queue_status(queue_id: str, actor: CurrentUser, queue: Queue, worker: Worker) -> Response:
+    status = SessionQueueAndProcessorStatus(
+        queue=await run_read(queue.reads_are_local, queue.status, actor, queue_id),
         processor=SessionProcessorStatus(is_started=worker.is_started, is_processing=worker.is_processing),
     )
+    return json_response(SessionQueueAndProcessorStatus, status)
 
 
 @router.get("/{queue_id}/b/{batch_id}/status", response_model=BatchStatus, name="get_batch_status")

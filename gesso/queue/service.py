@@ -70,6 +70,7 @@ class QueueService:
         quotas: QuotaService | None = None,
     ) -> None:
         self._db = db
+        self.reads_are_local = db.reads_are_local  # see run_read
         self._audit = audit
         self._registry = registry
         self._bus = bus

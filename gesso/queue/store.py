@@ -170,6 +170,14 @@ def list_items(
     return [_record(row) for row in conn.execute(query)]
 
 
+def _finished_scope(queue_id: str, destination: str | None) -> list[sa.ColumnElement[bool]]:
+    """Finished items. Without a destination no index may match the terms: walking the primary
+    key newest first stops at the window, where (queue, status) sorts the whole history."""
+    if destination is not None:
+        return [sq.c.queue_id == queue_id, sq.c.destination == destination, sq.c.status.in_(TERMINAL)]
+    return [sq.c.queue_id.concat("") == queue_id, sq.c.status.concat("").in_(TERMINAL)]
+
+
 def list_window(
     conn: Connection, queue_id: str, *, destination: str | None, offset: int, limit: int
 ) -> list[QueueItemRecord]:
@@ -186,7 +194,7 @@ def list_window(
         skipped = 0
         if not rows and offset:
             skipped = conn.execute(sa.select(sa.func.count()).where(*scope, live)).scalar_one()
-        finished = _SELECT.where(*scope, sq.c.status.in_(TERMINAL)).order_by(*newest)
+        finished = _SELECT.where(*_finished_scope(queue_id, destination)).order_by(*newest)
         rows += conn.execute(
             finished.offset(max(0, offset - skipped) if not rows else 0).limit(limit - len(rows))
         )
