@@ -21,9 +21,8 @@ from gesso.boards.shares import BoardShareService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
-from gesso.engine.nodes import build_registry
 from gesso.engine.preflight import GraphPreflight
-from gesso.engine.registry import NodeRegistry
+from gesso.engine.registry import NodeRegistry, builtin_registry
 from gesso.events.bus import Event, InProcessEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.groups.service import GroupService
@@ -119,7 +118,7 @@ class Services:
             max_metadata_bytes=settings.max_image_metadata_kb * 1024,
             quotas=quotas,
         )
-        registry = build_registry()
+        registry = builtin_registry()
         bus = InProcessEventBus()
         preflight = GraphPreflight(
             registry, partial(installed_model, db), images.get_image, partial(model_usable_by, db)

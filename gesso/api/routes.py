@@ -78,15 +78,17 @@ MEDIA_ROUTERS = ((images_router.media_router, RequireMediaScope(None)),)
 def mount_api(app: FastAPI, prefix: str) -> None:
     """Include every router directly on the app (one level deep keeps route matching cheap),
     each with the identity dependency its group requires. The order only decides how soon a
-    route is found: no two routers answer the same method and path."""
+    route is found (no two routers answer the same method and path). FastAPI prepares a
+    router's routes when a request first walks past it, so the public ones come first: the
+    version probe and the login page answer right after start-up, before the rest is built."""
     api = f"{prefix}/api"
     # Every route declares the error bodies it can answer (see gesso/api/errors.py).
     errors = ERROR_RESPONSES
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router, prefix=api, responses=errors)
     for router, scope in PROTECTED_ROUTERS:
         identity = [Depends(require_actor), Depends(scope)]
         app.include_router(router, prefix=api, dependencies=identity, responses=errors)
     for router, media_scope in MEDIA_ROUTERS:
         identity = [Depends(require_media_actor), Depends(media_scope)]
         app.include_router(router, prefix=api, dependencies=identity, responses=errors)
-    for router in PUBLIC_ROUTERS:
-        app.include_router(router, prefix=api, responses=errors)

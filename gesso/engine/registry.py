@@ -7,8 +7,9 @@ output names follow InvokeAI where InvokeAI has the same node (SPEC §12).
 
 from __future__ import annotations
 
+import threading
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -75,15 +76,32 @@ class NodeDescription:
 
 
 class NodeRegistry:
-    def __init__(self) -> None:
+    """Node types by name. `load`, when given, supplies the initial types on first use, so that
+    a server starts without importing every node module (and numpy) before it can answer."""
+
+    def __init__(self, load: Callable[[], Iterable[type[BaseNode]]] | None = None) -> None:
         self._types: dict[str, type[BaseNode]] = {}
         self._descriptions: list[NodeDescription] | None = None
+        self._load = load
+        self._load_lock = threading.Lock()
+
+    def _all(self) -> dict[str, type[BaseNode]]:
+        if self._load is not None:
+            with self._load_lock:
+                if (load := self._load) is not None:
+                    for node_class in load():
+                        self._add(node_class)
+                    self._load = None
+        return self._types
 
     def register(self, node_class: type[BaseNode]) -> type[BaseNode]:
-        name = node_class.node_type
-        if name in self._types:
-            raise ValueError(f"node type {name!r} registered twice")
-        self._types[name] = node_class
+        self._all()  # the initial types first, so that a clash with one is refused
+        return self._add(node_class)
+
+    def _add(self, node_class: type[BaseNode]) -> type[BaseNode]:
+        if node_class.node_type in self._types:
+            raise ValueError(f"node type {node_class.node_type!r} registered twice")
+        self._types[node_class.node_type] = node_class
         self._descriptions = None
         return node_class
 
@@ -94,13 +112,24 @@ class NodeRegistry:
         return self._descriptions
 
     def get(self, node_type: str) -> type[BaseNode] | None:
-        return self._types.get(node_type)
+        return self._all().get(node_type)
 
     def __iter__(self) -> Iterator[type[BaseNode]]:
-        return iter(sorted(self._types.values(), key=lambda c: c.node_type))
+        return iter(sorted(self._all().values(), key=lambda c: c.node_type))
 
     def __contains__(self, node_type: object) -> bool:
-        return node_type in self._types
+        return node_type in self._all()
+
+
+def builtin_registry() -> NodeRegistry:
+    """A registry of the built-in node types, imported when first asked for."""
+
+    def load() -> list[type[BaseNode]]:
+        from gesso.engine.nodes import NODE_GROUPS
+
+        return [node_class for group in NODE_GROUPS for node_class in group]
+
+    return NodeRegistry(load)
 
 
 def input_fields(node_class: type[BaseNode]) -> dict[str, Any]:

@@ -11,7 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("torch", "diffusers", "transformers", "huggingface_hub", "httpx", "httpx2", "httpcore", "rich")
+HEAVY = (
+    "torch", "diffusers", "transformers", "huggingface_hub", "httpx", "httpx2", "httpcore", "rich", "numpy",
+)  # fmt: skip
+# The node types (about sixty pydantic models) load when a graph is first checked or run.
+NODE_MODULES = "gesso.engine.nodes"
 
 
 def test_building_the_app_imports_no_model_or_download_stack(tmp_path: Path) -> None:
@@ -22,6 +26,9 @@ def test_building_the_app_imports_no_model_or_download_stack(tmp_path: Path) -> 
         "from gesso.config import Settings\n"
         f"create_app(Settings(root={str(tmp_path)!r}), run_worker=False)\n"
         f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))\n"
+        f"print(' '.join(sorted(m for m in sys.modules if m.startswith({NODE_MODULES!r}))))\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert run.stdout.split() == []
+    heavy, nodes = run.stdout.split("\n")[:2]
+    assert heavy.split() == []
+    assert nodes.split() == []
