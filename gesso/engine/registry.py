@@ -121,17 +121,6 @@ class NodeRegistry:
         return node_type in self._all()
 
 
-def builtin_registry() -> NodeRegistry:
-    """A registry of the built-in node types, imported when first asked for."""
-
-    def load() -> list[type[BaseNode]]:
-        from gesso.engine.nodes import NODE_GROUPS
-
-        return [node_class for group in NODE_GROUPS for node_class in group]
-
-    return NodeRegistry(load)
-
-
 def input_fields(node_class: type[BaseNode]) -> dict[str, Any]:
     return {n: f for n, f in node_class.model_fields.items() if n not in NODE_META_FIELDS}
 

@@ -10,11 +10,12 @@ import pytest
 
 from gesso.engine.nodes import build_registry
 from gesso.engine.nodes.primitives import PRIMITIVE_NODES
-from gesso.engine.registry import BaseNode, BaseOutput, NodeRegistry, builtin_registry
+from gesso.engine.registry import BaseNode, BaseOutput, NodeRegistry
+from gesso.services import builtin_node_types
 
 
-def test_builtin_registry_holds_the_same_types_as_the_eager_one() -> None:
-    lazy, eager = builtin_registry(), build_registry()
+def test_lazy_builtin_registry_holds_the_same_types_as_the_eager_one() -> None:
+    lazy, eager = NodeRegistry(builtin_node_types), build_registry()
     assert [c.node_type for c in lazy] == [c.node_type for c in eager]
     assert lazy.get("denoise_latents") is eager.get("denoise_latents")
     assert "l2i" in lazy and "no_such_node" not in lazy
@@ -52,6 +53,6 @@ def test_a_type_registered_under_a_built_in_name_is_refused() -> None:
         def invoke(self, ctx: object) -> BaseOutput:
             raise NotImplementedError
 
-    registry = builtin_registry()
+    registry = NodeRegistry(builtin_node_types)
     with pytest.raises(ValueError, match="'integer' registered twice"):
         registry.register(Clash)
