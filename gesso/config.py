@@ -26,6 +26,57 @@ class ConfigError(Exception):
     """The configuration cannot be used; the message is one line fit for a terminal."""
 
 
+class OidcSettings(BaseModel):
+    """Single sign-on with an OpenID Provider (SPEC §18); the `oidc:` mapping in gesso.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str = Field(min_length=1, description="the provider's issuer URL (discovery is read from it)")
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1)
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    display_name: str = "Single sign-on"
+    admin_claim: str | None = None
+    admin_values: list[str] = Field(default_factory=list)
+    allowed_email_domains: list[str] = Field(default_factory=list)
+    auto_create: bool = True
+    link_by_email: bool = False
+    redirect_uri: str | None = None  # default: <this server>/api/v1/auth/oidc/callback
+
+    @field_validator("issuer")
+    @classmethod
+    def _http_issuer(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, value: list[str]) -> list[str]:
+        return value if "openid" in value else ["openid", *value]
+
+
+class TrustedHeaderSettings(BaseModel):
+    """Sign-in by a header that an authenticating reverse proxy sets (SPEC §18)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_header: str = Field(min_length=1, description="e.g. X-Remote-User: the user's e-mail or name")
+    email_header: str | None = None  # e.g. X-Remote-Email; else user_header must hold an e-mail
+    trusted_proxies: list[str] = Field(min_length=1)
+    auto_create: bool = False
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or CIDR network") from None
+        return value
+
+
 class Settings(BaseModel):
     """Every configuration key (SPEC §1). `root` is resolved before the file is read."""
 
@@ -55,6 +106,10 @@ class Settings(BaseModel):
     trusted_proxies: list[str] = Field(default_factory=list)
     frame_ancestors: str = "'none'"
     audit_retention_days: int = Field(default=365, ge=1, le=36500)
+    oidc: OidcSettings | None = None
+    password_login: bool = True
+    require_2fa: Literal["none", "admins", "all"] = "none"
+    trusted_header: TrustedHeaderSettings | None = None
 
     @field_validator("trusted_proxies")
     @classmethod

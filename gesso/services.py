@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from gesso.api.client_ip import TrustedProxies
 from gesso.audit.retention import AuditRetention
 from gesso.audit.service import AuditLog
 from gesso.auth.api_tokens import ApiTokenService
+from gesso.auth.oidc import OidcLogin
+from gesso.auth.proxy import HeaderAuth
 from gesso.auth.service import AuthService
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import TokenService
+from gesso.auth.totp import TwoFactor
 from gesso.boards.service import BoardService
 from gesso.boards.shares import BoardShareService
 from gesso.config import Settings
@@ -72,6 +76,7 @@ class Services:
     tokens: TokenService
     throttle: LoginThrottle
     auth: AuthService
+    oidc: OidcLogin | None
     images: ImageService
     bulk_downloads: BulkDownloads
     boards: BoardService
@@ -116,10 +121,17 @@ class Services:
             ApiTokenService(db, multiuser=settings.multiuser),
             audit,
             multiuser=settings.multiuser,
+            password_login=settings.password_login,
+            two_factor=TwoFactor(db, app_settings, audit),
+            require_2fa=settings.require_2fa,
         )
         quotas = QuotaService(
             db, pending_items=queue_counts.pending_items, storage_bytes=image_store.storage_bytes
         )
+        oidc = OidcLogin(db, settings.oidc, users, audit) if settings.oidc is not None else None
+        if settings.trusted_header is not None:
+            trusts = TrustedProxies(settings.trusted_header.trusted_proxies).trusts
+            auth.header_auth = HeaderAuth(settings.trusted_header, users, audit, trusts)
         images = ImageService(
             db,
             ImageFiles(settings.resolved_outputs_dir),
@@ -191,6 +203,7 @@ class Services:
             tokens=tokens,
             throttle=throttle,
             auth=auth,
+            oidc=oidc,
             images=images,
             bulk_downloads=BulkDownloads(
                 db,

@@ -14,12 +14,14 @@ from fastapi import Depends, Request
 
 from gesso.audit.service import AuditLog
 from gesso.auth.api_tokens import ApiTokenService
+from gesso.auth.oidc import OidcLogin
 from gesso.auth.service import AuthService
 from gesso.boards.service import BoardService
 from gesso.boards.shares import BoardShareService
 from gesso.config import Settings
 from gesso.db.engine import Database
 from gesso.engine.registry import NodeRegistry
+from gesso.errors import NotFound
 from gesso.groups.service import GroupService
 from gesso.images.downloads import BulkDownloads
 from gesso.images.service import ImageService
@@ -63,6 +65,13 @@ async def get_board_shares(request: Request) -> BoardShareService:
 
 async def get_users(request: Request) -> UserService:
     return _services(request).users
+
+
+async def get_oidc(request: Request) -> OidcLogin:
+    services = _services(request)
+    if services.oidc is None:
+        raise NotFound("Single sign-on is not configured on this server")
+    return services.oidc
 
 
 async def get_links(request: Request) -> AccountLinks:
@@ -122,3 +131,4 @@ Quotas = Annotated[QuotaService, Depends(get_quotas)]
 BoardShares = Annotated[BoardShareService, Depends(get_board_shares)]
 Audit = Annotated[AuditLog, Depends(get_audit)]
 Links = Annotated[AccountLinks, Depends(get_links)]
+Sso = Annotated[OidcLogin, Depends(get_oidc)]

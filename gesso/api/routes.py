@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from gesso.api import app_info
 from gesso.api.errors import ERROR_RESPONSES
 from gesso.audit import router as audit_router
-from gesso.auth import links_router, token_router
+from gesso.auth import links_router, oidc_router, token_router, totp_router
 from gesso.auth import router as auth_router
 from gesso.auth.deps import RequireMediaScope, RequireScope, require_actor, require_media_actor
 from gesso.auth.scopes import Scope
@@ -44,11 +44,20 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/v1/auth/invites/{token}/accept"),
         ("GET", "/api/v1/auth/reset/{token}"),
         ("POST", "/api/v1/auth/reset/{token}"),
+        # Single sign-on: the provider's answer and the one-time code are the credentials.
+        ("GET", "/api/v1/auth/oidc/login"),
+        ("GET", "/api/v1/auth/oidc/callback"),
+        ("POST", "/api/v1/auth/oidc/exchange"),
     }
 )
 
 
-PUBLIC_ROUTERS = (app_info.router, auth_router.public_router, links_router.public_router)
+PUBLIC_ROUTERS = (
+    app_info.router,
+    auth_router.public_router,
+    links_router.public_router,
+    oidc_router.public_router,
+)
 # Profile, sessions and token management: a token may read them but never change them.
 NO_TOKEN_WRITES = RequireScope(None)
 # FastAPI tries included routers in order: the gallery's and the identity routes come first.
@@ -57,6 +66,7 @@ PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
     (boards_router.router, RequireScope(Scope.GALLERY)),
     (auth_router.router, NO_TOKEN_WRITES),
     (token_router.router, NO_TOKEN_WRITES),
+    (totp_router.router, NO_TOKEN_WRITES),
     (users_router.router, RequireScope(Scope.ADMIN)),
     (links_router.router, RequireScope(Scope.ADMIN)),
     (groups_router.router, RequireScope(Scope.ADMIN)),

@@ -36,6 +36,7 @@ def login_response(result: LoginResult) -> LoginResponse:
         user=UserDTO.from_record(result.user),
         expires_in=result.token.expires_in,
         password_change_required=result.user.must_change_password,
+        two_factor_setup_required=result.two_factor_setup_required,
     )
 
 

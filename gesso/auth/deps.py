@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from gesso.api.client_ip import client_ip
+from gesso.api.client_ip import client_ip, peer_ip
 from gesso.auth.actor import SYSTEM_ACTOR, Actor
 from gesso.auth.api_tokens import TOKEN_PREFIX
 from gesso.auth.scopes import READ_METHODS, Scope
@@ -54,19 +54,33 @@ async def require_actor(request: Request) -> Actor:
     if not auth.multiuser:
         return _remember_actor(request, SYSTEM_ACTOR)
     token = bearer_token(request)
-    if token is None:
-        raise Unauthenticated("Not authenticated")
-    refuse_token_in_url(request)
-    authentication = await _authenticate(auth, token)
+    header_auth = auth.header_auth
+    if token is None and header_auth is not None and header_auth.present(_lower_headers(request)):
+        authentication = await run_in_threadpool(
+            header_auth.authenticate, _lower_headers(request), peer_ip(request), client_ip(request)
+        )
+    else:
+        if token is None:
+            raise Unauthenticated("Not authenticated")
+        refuse_token_in_url(request)
+        authentication = await _authenticate(auth, token)
     request.state.authentication = authentication
     if authentication.user.must_change_password:
-        _require_password_change_route(request)
+        _require_route(request, PASSWORD_CHANGE_ROUTES, PASSWORD_CHANGE_REQUIRED)
+    if auth.require_2fa != "none" and await run_in_threadpool(
+        auth.needs_two_factor_setup, authentication.user
+    ):
+        _require_route(request, TWO_FACTOR_SETUP_ROUTES, TWO_FACTOR_REQUIRED)
     if authentication.claims is None:  # a personal API token: no session, nothing to refresh
         if authentication.touch_token:
             await run_in_threadpool(auth.api_tokens.touch, authentication.actor.token_id or "")
     elif request.method in MUTATING_METHODS:
         set_refreshed_token(request, auth.refreshed_token(authentication).token)
     return _remember_actor(request, authentication.actor)
+
+
+def _lower_headers(request: Request) -> dict[str, str]:
+    return {name.lower(): value for name, value in request.headers.items()}
 
 
 def _remember_actor(request: Request, actor: Actor) -> Actor:
@@ -91,10 +105,17 @@ PASSWORD_CHANGE_ROUTES = frozenset(
 PASSWORD_CHANGE_REQUIRED = "Password change required: set a new password (PATCH /api/v1/auth/me) first"
 
 
-def _require_password_change_route(request: Request) -> None:
+# With `require_2fa`, an account that has not enrolled may only enrol (and see who it is, sign out).
+TWO_FACTOR_SETUP_ROUTES = PASSWORD_CHANGE_ROUTES | {
+    ("GET", "/v1/auth/2fa"), ("POST", "/v1/auth/2fa/setup"), ("POST", "/v1/auth/2fa/enable"),
+}  # fmt: skip
+TWO_FACTOR_REQUIRED = "Two-factor authentication required: set it up first (POST /api/v1/auth/2fa/setup)"
+
+
+def _require_route(request: Request, allowed: frozenset[tuple[str, str]], refusal: str) -> None:
     path = getattr(request.scope.get("route"), "path", "")
-    if (request.method, path.removeprefix("/api")) not in PASSWORD_CHANGE_ROUTES:
-        raise Forbidden(PASSWORD_CHANGE_REQUIRED)
+    if (request.method, path.removeprefix("/api")) not in allowed:
+        raise Forbidden(refusal)
 
 
 async def require_media_actor(request: Request) -> Actor:

@@ -21,6 +21,7 @@ from gesso.auth.schemas import (
     LoginRequest,
     LoginResponse,
     LogoutAllResponse,
+    OidcStatus,
     SessionDTO,
     SetupRequest,
     SetupResponse,
@@ -41,10 +42,13 @@ router = APIRouter(prefix="/v1/auth", tags=["authentication"])
 @public_router.get("/status", response_model=SetupStatusResponse)
 def get_setup_status(settings: AppConfig, users: Users) -> SetupStatusResponse:
     setup_required = settings.multiuser and not users.has_active_admin()
+    oidc = settings.oidc
     return SetupStatusResponse(
         setup_required=setup_required,
         multiuser_enabled=settings.multiuser,
         strict_password_checking=settings.strict_password_checking,
+        oidc=OidcStatus(enabled=oidc is not None, display_name=oidc.display_name if oidc else None),
+        password_login=settings.password_login,
     )
 
 
@@ -66,6 +70,7 @@ def login(
         remember_me=body.remember_me,
         ip=client_ip(request),
         user_agent=request.headers.get("user-agent"),
+        otp=body.otp,
     )
     return signed_in(request, response, settings, result)
 

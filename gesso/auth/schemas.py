@@ -15,17 +15,25 @@ from gesso.users.schemas import UserDTO
 from gesso.users.service import MAX_DISPLAY_NAME_LENGTH
 
 
+class OidcStatus(BaseModel):
+    enabled: bool
+    display_name: str | None
+
+
 class SetupStatusResponse(BaseModel):
     setup_required: bool
     multiuser_enabled: bool
     strict_password_checking: bool
     admin_email: None = None
+    oidc: OidcStatus = OidcStatus(enabled=False, display_name=None)
+    password_login: bool = True
 
 
 class LoginRequest(BaseModel):
     email: EmailAddress
     password: str = Field(max_length=MAX_PASSWORD_LENGTH)
     remember_me: bool = False
+    otp: str | None = Field(default=None, max_length=32, description="a 6-digit code or a recovery code")
 
 
 class LoginResponse(BaseModel):
@@ -34,6 +42,8 @@ class LoginResponse(BaseModel):
     expires_in: int
     # True: the account must choose a new password (PATCH /auth/me) before anything else works.
     password_change_required: bool = False
+    # True: `require_2fa` applies and the account must enrol (POST /auth/2fa/setup, /enable) first.
+    two_factor_setup_required: bool = False
 
 
 class SetupRequest(BaseModel):
@@ -111,3 +121,35 @@ class ApiTokenDTO(BaseModel):
 
 class ApiTokenCreated(ApiTokenDTO):
     token: str = Field(description="The secret, shown only in this response")
+
+
+class OidcExchangeRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=256)
+
+
+class SsoLoginResponse(LoginResponse):
+    next: str | None = None  # the same-site path the sign-in started from, if any
+
+
+class TwoFactorStatus(BaseModel):
+    enabled: bool
+    recovery_codes_left: int
+    required: bool  # the server's require_2fa applies to this account
+
+
+class TwoFactorSetupResponse(BaseModel):
+    secret: str
+    otpauth_uri: str
+
+
+class TwoFactorCode(BaseModel):
+    code: str = Field(min_length=1, max_length=32)
+
+
+class TwoFactorEnabled(BaseModel):
+    recovery_codes: list[str]
+
+
+class TwoFactorDisable(BaseModel):
+    password: str = Field(max_length=MAX_PASSWORD_LENGTH)
+    code: str = Field(min_length=1, max_length=32)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from gesso.audit.origin import Origin, anonymous
 from gesso.audit.service import AuditLog
@@ -19,6 +20,7 @@ from gesso.auth.api_tokens import ApiTokenService, is_api_token, scopes_of
 from gesso.auth.store import SessionRecord
 from gesso.auth.throttle import LoginThrottle
 from gesso.auth.tokens import MEDIA_AUDIENCE, InvalidToken, IssuedToken, TokenClaims, TokenService
+from gesso.auth.totp import TwoFactor
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import Forbidden, NotFound, TooManyRequests, Unauthenticated
@@ -31,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 BAD_CREDENTIALS = "Incorrect email or password"
 INVALID_TOKEN = "Invalid or expired token"
+OTP_REQUIRED = "otp_required"
 
 
 class MultiuserDisabled(Forbidden):
@@ -51,11 +54,20 @@ class Authentication:
     touch_token: bool = False  # an API token whose `last_used_at` is due for a write
 
 
+class HeaderAuthenticator(Protocol):
+    """Sign-in by a trusted proxy's header (`auth/proxy.py`)."""
+
+    def present(self, headers: dict[str, str]) -> bool: ...
+
+    def authenticate(self, headers: dict[str, str], peer: str, client: str) -> Authentication: ...
+
+
 @dataclass(frozen=True)
 class LoginResult:
     user: UserRecord
     token: IssuedToken
     media_token: IssuedToken
+    two_factor_setup_required: bool = False
 
 
 class AuthService:
@@ -70,9 +82,16 @@ class AuthService:
         audit: AuditLog,
         *,
         multiuser: bool,
+        password_login: bool = True,
+        two_factor: TwoFactor | None = None,
+        require_2fa: str = "none",
     ) -> None:
+        self.two_factor = two_factor
+        self.header_auth: HeaderAuthenticator | None = None  # set by Services when configured
+        self.require_2fa = require_2fa
         self._db = db
         self.api_tokens = api_tokens
+        self.password_login = password_login
         self._audit = audit
         self._hasher = hasher
         self.tokens = tokens
@@ -83,11 +102,20 @@ class AuthService:
     # -- login -----------------------------------------------------------------------------
 
     def login(
-        self, email: str, password: str, *, remember_me: bool, ip: str, user_agent: str | None
+        self,
+        email: str,
+        password: str,
+        *,
+        remember_me: bool,
+        ip: str,
+        user_agent: str | None,
+        otp: str | None = None,
     ) -> LoginResult:
         """Verify a password (constant work whether or not the email exists) and open a session."""
         if not self.multiuser:
             raise MultiuserDisabled("logging in")
+        if not self.password_login:
+            raise Forbidden("Password sign-in is turned off on this server: use single sign-on")
         email = email.strip()
         retry_after = self._throttle.retry_after(email, ip)
         if retry_after is not None:
@@ -119,10 +147,34 @@ class AuthService:
                 outcome="denied", details={"reason": "account_disabled"},
             )  # fmt: skip
             raise Forbidden("User account is disabled", audited=True)
+        self._second_factor(user, otp, email, ip)
         self._throttle.record_success(email)
         return self.open_session(
             user, remember_me=remember_me, ip=ip, user_agent=user_agent, method="password"
         )
+
+    def _second_factor(self, user: UserRecord, otp: str | None, email: str, ip: str) -> None:
+        """An enrolled user also needs a current code (or an unused recovery code). A wrong
+        code counts in the login throttle exactly like a wrong password."""
+        if self.two_factor is None or not self.two_factor.is_enabled(user.user_id):
+            return
+        if not otp:
+            raise Unauthenticated(OTP_REQUIRED)
+        if self.two_factor.verify(user.user_id, otp) is None:
+            self._throttle.record_failure(email, ip)
+            self._audit.record_alone(
+                anonymous(ip), "auth.login_failed", target_type="user", target_id=user.user_id,
+                outcome="denied", details={"reason": "bad_otp"},
+            )  # fmt: skip
+            raise Unauthenticated("Incorrect one-time code")
+
+    def needs_two_factor_setup(self, user: UserRecord) -> bool:
+        """`require_2fa` applies to this user and they have not enrolled yet."""
+        if self.two_factor is None or self.require_2fa == "none":
+            return False
+        if self.require_2fa == "admins" and not user.is_admin:
+            return False
+        return not self.two_factor.is_enabled(user.user_id)
 
     def open_session(
         self, user: UserRecord, *, remember_me: bool, ip: str, user_agent: str | None, method: str
@@ -130,6 +182,8 @@ class AuthService:
         """Sign a verified, active user in: a session row, `last_login_at` and the audit event in
         one transaction, then the API and media tokens. `method` says how they proved who they
         are (password, invite, sso, header)."""
+        if not user.is_active or user.is_system:
+            raise Forbidden("User account is disabled")
         session = SessionRecord(
             session_id=uuid.uuid4().hex,
             user_id=user.user_id,
@@ -150,7 +204,8 @@ class AuthService:
         token = self._mint(user, session.session_id, remember_me)
         media = self._mint(user, session.session_id, remember_me, audience=MEDIA_AUDIENCE)
         logger.debug("Login accepted for user %s (%s)", user.user_id, method)
-        return LoginResult(user=user, token=token, media_token=media)
+        setup = self.needs_two_factor_setup(user)
+        return LoginResult(user=user, token=token, media_token=media, two_factor_setup_required=setup)
 
     # -- verification ----------------------------------------------------------------------
 

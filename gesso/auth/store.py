@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gesso.auth.tables import sessions
+from gesso.auth.tables import (
+    external_identities,
+    login_codes,
+    oidc_pending_logins,
+    recovery_codes,
+    sessions,
+    user_totp,
+)
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.users.store import UserRecord, record_from_row
@@ -142,3 +149,187 @@ def live_session_states(
         found = live.get(session_id)
         states[key] = (found[1], found[2]) if found is not None and found[0] == user_id else None
     return states
+
+
+# -- second factor (migration 0011) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TotpRecord:
+    user_id: str
+    secret_encrypted: str
+    created_at: datetime
+    enabled_at: datetime | None
+    last_used_step: int | None
+
+
+def find_totp(conn: Connection, user_id: str) -> TotpRecord | None:
+    row = conn.execute(sa.select(user_totp).where(user_totp.c.user_id == user_id)).first()
+    return None if row is None else TotpRecord(**row._mapping)
+
+
+def save_pending_totp(conn: Connection, user_id: str, secret_encrypted: str, now: datetime) -> None:
+    """A new, not yet enabled secret (replaces an earlier unfinished setup)."""
+    conn.execute(sa.delete(user_totp).where(user_totp.c.user_id == user_id, user_totp.c.enabled_at.is_(None)))
+    conn.execute(
+        sa.insert(user_totp).values(user_id=user_id, secret_encrypted=secret_encrypted, created_at=now)
+    )
+
+
+def enable_totp(conn: Connection, user_id: str, step: int, now: datetime) -> bool:
+    result = conn.execute(
+        sa.update(user_totp)
+        .where(user_totp.c.user_id == user_id, user_totp.c.enabled_at.is_(None))
+        .values(enabled_at=now, last_used_step=step)
+    )
+    return result.rowcount == 1
+
+
+def use_totp_step(conn: Connection, user_id: str, step: int) -> bool:
+    """Accept the code of `step` once: refused when that step or a later one was used already
+    (a conditional UPDATE, so two logins racing with one code cannot both pass)."""
+    result = conn.execute(
+        sa.update(user_totp)
+        .where(
+            user_totp.c.user_id == user_id,
+            user_totp.c.enabled_at.is_not(None),
+            sa.or_(user_totp.c.last_used_step.is_(None), user_totp.c.last_used_step < step),
+        )
+        .values(last_used_step=step)
+    )
+    return result.rowcount == 1
+
+
+def delete_second_factor(conn: Connection, user_id: str) -> bool:
+    conn.execute(sa.delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+    return conn.execute(sa.delete(user_totp).where(user_totp.c.user_id == user_id)).rowcount > 0
+
+
+def replace_recovery_codes(conn: Connection, user_id: str, code_hashes: list[str]) -> None:
+    conn.execute(sa.delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+    conn.execute(sa.insert(recovery_codes), [{"user_id": user_id, "code_hash": h} for h in code_hashes])
+
+
+def use_recovery_code(conn: Connection, user_id: str, code_hash: str, now: datetime) -> bool:
+    result = conn.execute(
+        sa.update(recovery_codes)
+        .where(
+            recovery_codes.c.user_id == user_id,
+            recovery_codes.c.code_hash == code_hash,
+            recovery_codes.c.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    return result.rowcount == 1
+
+
+def count_unused_recovery_codes(conn: Connection, user_id: str) -> int:
+    query = (
+        sa.select(sa.func.count())
+        .select_from(recovery_codes)
+        .where(recovery_codes.c.user_id == user_id, recovery_codes.c.used_at.is_(None))
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+# -- single sign-on (migration 0011) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    state: str
+    nonce: str
+    code_verifier: str
+    next_path: str | None
+    created_at: datetime
+
+
+def insert_pending(
+    conn: Connection, binding_hash: str, *, state: str, nonce: str, code_verifier: str,
+    next_path: str | None, now: datetime,
+) -> None:  # fmt: skip
+    conn.execute(
+        sa.insert(oidc_pending_logins).values(
+            binding_hash=binding_hash,
+            state=state,
+            nonce=nonce,
+            code_verifier=code_verifier,
+            next_path=next_path,
+            created_at=now,
+        )
+    )
+
+
+def take_pending(conn: Connection, binding_hash: str) -> PendingLogin | None:
+    """The pending login of this browser, removed in the same step (usable once)."""
+    table = oidc_pending_logins
+    row = conn.execute(sa.select(table).where(table.c.binding_hash == binding_hash)).first()
+    if (
+        row is None
+        or conn.execute(sa.delete(table).where(table.c.binding_hash == binding_hash)).rowcount != 1
+    ):
+        return None
+    values = dict(row._mapping)
+    values.pop("binding_hash")
+    return PendingLogin(**values)
+
+
+def prune_pending(conn: Connection, older_than: datetime) -> None:
+    conn.execute(sa.delete(oidc_pending_logins).where(oidc_pending_logins.c.created_at < older_than))
+
+
+def find_identity(conn: Connection, issuer: str, subject: str) -> str | None:
+    table = external_identities
+    query = sa.select(table.c.user_id).where(table.c.issuer == issuer, table.c.subject == subject)
+    value = conn.execute(query).scalar_one_or_none()
+    return None if value is None else str(value)
+
+
+def insert_identity(
+    conn: Connection, issuer: str, subject: str, user_id: str, email: str | None, now: datetime
+) -> None:
+    conn.execute(
+        sa.insert(external_identities).values(
+            issuer=issuer, subject=subject, user_id=user_id, email=email, created_at=now, last_login_at=now
+        )
+    )
+
+
+def touch_identity(conn: Connection, issuer: str, subject: str, now: datetime) -> None:
+    table = external_identities
+    conn.execute(
+        sa.update(table).where(table.c.issuer == issuer, table.c.subject == subject).values(last_login_at=now)
+    )
+
+
+def insert_login_code(
+    conn: Connection, code_hash: str, user_id: str, *, method: str, next_path: str | None,
+    now: datetime, expires_at: datetime,
+) -> None:  # fmt: skip
+    conn.execute(
+        sa.insert(login_codes).values(
+            code_hash=code_hash,
+            user_id=user_id,
+            method=method,
+            next_path=next_path,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+
+
+def use_login_code(conn: Connection, code_hash: str, now: datetime) -> tuple[str, str | None] | None:
+    """(user_id, next_path) for an unused, unexpired code, marking it used (a conditional
+    UPDATE: two exchanges of one code cannot both succeed)."""
+    table = login_codes
+    claimed = conn.execute(
+        sa.update(table)
+        .where(table.c.code_hash == code_hash, table.c.used_at.is_(None), table.c.expires_at > now)
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        return None
+    row = conn.execute(
+        sa.select(table.c.user_id, table.c.next_path).where(table.c.code_hash == code_hash)
+    ).one()
+    return str(row.user_id), row.next_path

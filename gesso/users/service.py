@@ -122,6 +122,9 @@ class UserService:
         with self._db.read() as conn:
             return store.list_users(conn, offset, limit)
 
+    def password_matches(self, user_id: str, password: str) -> bool:
+        return self._hasher.verify(self.get_user(user_id).password_hash, password)
+
     def has_active_admin(self) -> bool:
         with self._db.read() as conn:
             return store.count_active_admins(conn) > 0
@@ -145,6 +148,24 @@ class UserService:
                 details={"email": record.email, "is_admin": is_admin},
             )  # fmt: skip
         logger.info("Created user %s (admin=%s)", record.user_id, record.is_admin)
+        return record
+
+    def create_sso_user(
+        self, email: str, display_name: str | None, is_admin: bool, *, by: Attribution
+    ) -> UserRecord:
+        """An account made by single sign-on: no password (it cannot sign in with one)."""
+        now = utcnow()
+        record = UserRecord(
+            user_id=str(uuid.uuid4()), email=normalize_email(email),
+            display_name=_clean_display_name(display_name), password_hash=None, is_admin=is_admin,
+            is_active=True, created_at=now, updated_at=now, last_login_at=None, token_epoch=0,
+        )  # fmt: skip
+        with self._db.write() as conn:
+            self.insert_prepared(conn, record)
+            self._audit.record(
+                conn, by, "user.create", target_type="user", target_id=record.user_id,
+                details={"email": record.email, "is_admin": is_admin, "via": "sso"},
+            )  # fmt: skip
         return record
 
     def setup_admin(

@@ -23,6 +23,7 @@ export const paths = {
   queue: "/queue",
   models: "/models",
   login: "/login",
+  sso: "/login/sso",
   setup: "/setup",
   profile: "/profile",
   users: "/users",

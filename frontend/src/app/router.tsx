@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
-import { InviteRoute, LoginRoute, ResetRoute, SetupRoute } from "../features/auth/components/entry-routes";
+import { InviteRoute, LoginRoute, ResetRoute, SetupRoute, SsoRoute } from "../features/auth/components/entry-routes";
 import { RequireAccount, RequireAdmin } from "../features/auth/components/require-admin";
 import { RequireSession } from "../features/auth/components/require-session";
 import { SessionGate } from "../features/auth/components/session-gate";
@@ -26,6 +26,7 @@ function createRouter() {
         children: [
           { path: paths.setup, element: <SetupRoute /> },
           { path: paths.login, element: <LoginRoute /> },
+          { path: paths.sso, element: <SsoRoute /> },
           { path: paths.invite, element: <InviteRoute /> },
           { path: paths.reset, element: <ResetRoute /> },
           {

@@ -54,3 +54,6 @@ export type InviteCreate = Schemas["InviteCreate"];
 export type InviteCreated = Schemas["InviteCreated"];
 export type ResetInfo = Schemas["ResetInfo"];
 export type ResetLinkCreated = Schemas["ResetLinkCreated"];
+export type SsoLoginResponse = Schemas["SsoLoginResponse"];
+export type TwoFactorStatus = Schemas["TwoFactorStatus"];
+export type TwoFactorSetup = Schemas["TwoFactorSetupResponse"];

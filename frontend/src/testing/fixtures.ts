@@ -29,6 +29,8 @@ export function makeStatus(overrides: Partial<SetupStatus> = {}): SetupStatus {
     multiuser_enabled: true,
     strict_password_checking: false,
     admin_email: null,
+    oidc: { enabled: false, display_name: null },
+    password_login: true,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import { AcceptInvitePage } from "./accept-invite-page";
 import { AuthLayout } from "./auth-layout";
 import { LoginPage } from "./login-page";
 import { ResetPasswordPage } from "./reset-password-page";
+import { SsoPage } from "./sso-page";
 import { SetupPage } from "./setup-page";
 
 const HOME = "/gallery";
@@ -32,7 +33,11 @@ export function LoginRoute() {
   }
   return (
     <AuthLayout title="Sign in to Gesso">
-      <LoginPage />
+      <LoginPage
+        ssoName={entry.kind === "login" && entry.status.oidc.enabled ? entry.status.oidc.display_name : null}
+        passwordLogin={entry.kind !== "login" || entry.status.password_login}
+        next={returnPath(from, HOME)}
+      />
     </AuthLayout>
   );
 }
@@ -56,6 +61,15 @@ export function ResetRoute() {
   return (
     <AuthLayout title="Reset your password">
       <ResetPasswordPage strict={"status" in entry && entry.status.strict_password_checking} />
+    </AuthLayout>
+  );
+}
+
+/** `/login/sso?code=…`: where single sign-on comes back to. */
+export function SsoRoute() {
+  return (
+    <AuthLayout title="Signing in">
+      <SsoPage />
     </AuthLayout>
   );
 }

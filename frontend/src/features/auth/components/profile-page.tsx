@@ -9,6 +9,7 @@ import { useUpdateCurrentUser } from "../api/update-current-user";
 import { ApiTokensPanel } from "./api-tokens-panel";
 import { SessionsPanel } from "./sessions-panel";
 import { UsagePanel } from "./usage-panel";
+import { TwoFactorPanel } from "./two-factor-panel";
 
 export function ProfilePage() {
   return (
@@ -21,6 +22,7 @@ export function ProfilePage() {
           <ProfilePanel />
           <UsagePanel />
           <ChangePasswordPanel />
+          <TwoFactorPanel />
         </Stack>
         <Stack gap="lg">
           <SessionsPanel />

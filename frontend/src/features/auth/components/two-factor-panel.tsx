@@ -1,0 +1,63 @@
+import { Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useState, type FormEvent } from "react";
+import { ErrorAlert } from "@/components/error-alert";
+import { useDisableTwoFactor } from "../api/disable-two-factor";
+import { useTwoFactor } from "../api/get-two-factor";
+import { TwoFactorEnrolment } from "./two-factor-enrolment";
+
+/** Profile: turn two-factor authentication on (QR code, recovery codes) or off (password + code). */
+export function TwoFactorPanel() {
+  const status = useTwoFactor();
+  const disable = useDisableTwoFactor();
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const enabled = status.data?.enabled ?? false;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (password && code.trim()) disable.mutate({ password, code: code.trim() });
+  };
+
+  return (
+    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="two-factor-heading">
+      <Stack>
+        <Group justify="space-between">
+          <Title order={2} size="h4" id="two-factor-heading">
+            Two-factor authentication
+          </Title>
+          <Badge variant="light" color={enabled ? "teal" : "gray"}>
+            {enabled ? "On" : "Off"}
+          </Badge>
+        </Group>
+        <ErrorAlert error={status.error} />
+        {status.data && !enabled && <TwoFactorEnrolment />}
+        {enabled && (
+          <form onSubmit={submit} aria-label="Turn off two-factor authentication">
+            <Stack>
+              <Text size="sm">
+                {status.data?.recovery_codes_left ?? 0} unused recovery codes left.
+                {status.data?.required ? " This server requires two-factor authentication for your account." : ""}
+              </Text>
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              <TextInput
+                label="Code or recovery code"
+                autoComplete="one-time-code"
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+              />
+              <ErrorAlert error={disable.error} />
+              <Button type="submit" color="red" variant="light" loading={disable.isPending}>
+                Turn off
+              </Button>
+            </Stack>
+          </form>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
