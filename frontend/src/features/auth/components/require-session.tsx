@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { Navigate, Outlet, useLocation } from "react-router";
 import { FullPageLoader } from "@/components/full-page-status";
 import { SessionContext, type Session } from "@/lib/session";
@@ -22,6 +22,8 @@ export function RequireSession() {
   // With require_2fa the server refuses almost everything until the account has enrolled.
   const twoFactor = useTwoFactor(multiuser && !user?.must_change_password);
   const mustEnrol = twoFactor.data?.required === true && !twoFactor.data.enabled;
+  // After enrolling here the recovery codes stay on screen until "Continue".
+  const [showCodes, setShowCodes] = useState(false);
   const media = useMediaCookie(
     user?.user_id ?? "",
     user?.token_epoch ?? 0,
@@ -38,10 +40,10 @@ export function RequireSession() {
   if (multiuser && session.user.must_change_password) {
     return <ChangePasswordPage email={session.user.email} strict={strict} />;
   }
-  if (mustEnrol) {
+  if (mustEnrol || showCodes) {
     return (
       <AuthLayout title="Set up two-factor authentication" subtitle="This server requires it for your account.">
-        <TwoFactorEnrolment onDone={() => void twoFactor.refetch()} />
+        <TwoFactorEnrolment onEnabled={() => setShowCodes(true)} onDone={() => setShowCodes(false)} />
       </AuthLayout>
     );
   }

@@ -6,7 +6,7 @@ import { useEnableTwoFactor } from "../api/enable-two-factor";
 import { useSetUpTwoFactor } from "../api/set-up-two-factor";
 
 /** Scan a QR code (rendered here, in the browser), confirm with a code, keep the recovery codes. */
-export function TwoFactorEnrolment({ onDone }: { onDone?: () => void }) {
+export function TwoFactorEnrolment({ onEnabled, onDone }: { onEnabled?: () => void; onDone?: () => void }) {
   const setup = useSetUpTwoFactor();
   const enable = useEnableTwoFactor();
   const [code, setCode] = useState("");
@@ -54,7 +54,7 @@ export function TwoFactorEnrolment({ onDone }: { onDone?: () => void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (code.trim()) enable.mutate(code.trim());
+    if (code.trim()) enable.mutate(code.trim(), { onSuccess: () => onEnabled?.() });
   };
   return (
     <form onSubmit={submit} aria-label="Confirm two-factor authentication">

@@ -11,6 +11,8 @@ export function TwoFactorPanel() {
   const disable = useDisableTwoFactor();
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
+  // Keeps the enrolment (and its recovery codes) on screen after it turned 2FA on.
+  const [showCodes, setShowCodes] = useState(false);
   const enabled = status.data?.enabled ?? false;
 
   const submit = (event: FormEvent) => {
@@ -30,8 +32,10 @@ export function TwoFactorPanel() {
           </Badge>
         </Group>
         <ErrorAlert error={status.error} />
-        {status.data && !enabled && <TwoFactorEnrolment />}
-        {enabled && (
+        {((status.data && !enabled) || showCodes) && (
+          <TwoFactorEnrolment onEnabled={() => setShowCodes(true)} onDone={() => setShowCodes(false)} />
+        )}
+        {enabled && !showCodes && (
           <form onSubmit={submit} aria-label="Turn off two-factor authentication">
             <Stack>
               <Text size="sm">
