@@ -3,12 +3,14 @@ scan that proves no secret ever lands in it)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from gesso.db.engine import Database
+from tests import databases
 from tests.factories import bearer
 
 
@@ -33,8 +35,19 @@ def actions(client: TestClient, admin: str, **params: Any) -> list[str]:
 
 def raw_rows(root: Path) -> list[tuple[Any, ...]]:
     """Every row of the table, every column, as stored."""
-    with sqlite3.connect(root / "databases" / "gesso.db") as conn:
-        return list(conn.execute("SELECT * FROM audit_events ORDER BY id"))
+    return [tuple(row) for row in databases.query(root, "SELECT * FROM audit_events ORDER BY id")]
+
+
+def whole_database_text(root: Path) -> str:
+    """Every value of every table, as text (SQLite or PostgreSQL alike)."""
+    engine = sa.create_engine(Database(databases.url_for(root)).url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            tables = sa.inspect(conn).get_table_names()
+            rows = (row for name in tables for row in conn.execute(sa.text(f'SELECT * FROM "{name}"')))  # noqa: S608 (names from the schema)
+            return "\n".join(repr(tuple(row)) for row in rows)
+    finally:
+        engine.dispose()
 
 
 def assert_no_secret(root: Path, secrets: list[str]) -> None:

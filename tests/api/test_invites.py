@@ -4,15 +4,16 @@ what is audited, and that no token is stored or recorded."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.audit_helpers import assert_no_secret, events
+from tests import databases
+from tests.audit_helpers import assert_no_secret, events, whole_database_text
 from tests.conftest import AppFactory
 from tests.factories import USER_PASSWORD, admin_token, bearer, login_as, make_user
 
@@ -38,10 +39,10 @@ def accept(client: TestClient, token: str, email: str, password: str = NEW_PASSW
 
 
 def expire_invite(root: Path, invite_id: str) -> None:
-    with sqlite3.connect(root / "databases" / "gesso.db") as conn:
-        conn.execute(
-            "UPDATE invites SET expires_at = '2020-01-01 00:00:00' WHERE invite_id = ?", (invite_id,)
-        )
+    databases.execute(
+        root, "UPDATE invites SET expires_at = :past WHERE invite_id = :invite_id",
+        past=datetime(2020, 1, 1), invite_id=invite_id,
+    )  # fmt: skip
 
 
 def test_admin_invite_is_accepted_once_and_signs_the_new_user_in(client: TestClient) -> None:
@@ -193,9 +194,9 @@ def test_no_link_token_or_password_is_stored_or_audited(client: TestClient, root
     client.post(f"{AUTH}/reset/{reset['token']}", json={"password": "Reset-pass2"})
     client.post(f"{AUTH}/reset/{reset['token']}", json={"password": "Reset-pass3"})
     assert_no_secret(root, [created["token"], reset["token"], "Invite-pass1", "Reset-pass2", "Reset-pass3"])
-    database = (root / "databases" / "gesso.db").read_bytes()
+    database = whole_database_text(root)
     for token in (created["token"], reset["token"]):
-        assert token.encode() not in database
+        assert token not in database
     assert {
         "auth.invite_create",
         "auth.invite_accept",

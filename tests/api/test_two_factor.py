@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.audit_helpers import assert_no_secret, events
+from tests.audit_helpers import assert_no_secret, events, whole_database_text
 from tests.conftest import AppFactory
 from tests.factories import (
     ADMIN_EMAIL,
@@ -158,5 +158,5 @@ def test_no_secret_or_code_is_audited(client: TestClient, root: Path) -> None:
     login(client, "u@example.com", USER_PASSWORD, code)
     login(client, "u@example.com", USER_PASSWORD, codes[0])
     assert_no_secret(root, [secret, code, *codes])
-    database = (root / "databases" / "gesso.db").read_bytes()
-    assert secret.encode() not in database and codes[0].encode() not in database
+    database = whole_database_text(root)
+    assert secret not in database and codes[0] not in database

@@ -21,13 +21,14 @@ from gesso.cli.main import main
 from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
 from gesso.logs import redact_request_line
+from tests import databases
 
 ALICE = Origin(user_id="alice", kind="user", ip="192.0.2.7")
 
 
 @pytest.fixture
 def db(root: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{root / 'databases' / 'gesso.db'}")
+    database = Database(databases.url_for(root))
     upgrade(database)
     yield database
     database.dispose()
