@@ -23,11 +23,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -38,10 +36,13 @@ from gesso.auth import store
 from gesso.config import OidcSettings
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
-from gesso.errors import Forbidden, InvalidInput
+from gesso.errors import Forbidden, InvalidInput, ServiceUnavailable
 from gesso.users.emails import normalize_email
 from gesso.users.service import UserService, UserUpdate
 from gesso.users.store import UserRecord
+
+if TYPE_CHECKING:  # httpx and Authlib's client load on first use (start-up stays light)
+    from authlib.integrations.httpx_client import OAuth2Client
 
 logger = logging.getLogger(__name__)
 
@@ -103,12 +104,10 @@ class ProviderMetadata:
     def document(self) -> dict[str, Any]:
         with self._lock:
             if self._document is None:
-                url = f"{self.issuer}/.well-known/openid-configuration"
-                response = httpx.get(url, timeout=HTTP_TIMEOUT)
-                response.raise_for_status()
-                document: dict[str, Any] = response.json()
-                if document.get("issuer", "").rstrip("/") != self.issuer:
-                    raise RuntimeError("The provider's discovery document names another issuer")
+                document = _fetch_json(f"{self.issuer}/.well-known/openid-configuration")
+                if str(document.get("issuer", "")).rstrip("/") != self.issuer:
+                    logger.warning("The OpenID Provider's discovery document names another issuer")
+                    raise ProviderUnavailable()
                 self._document = document
             return self._document
 
@@ -117,12 +116,36 @@ class ProviderMetadata:
             cached = self._keys
         if cached is not None and not refresh:
             return cached
-        response = httpx.get(self.document()["jwks_uri"], timeout=HTTP_TIMEOUT)
-        response.raise_for_status()
-        keys = KeySet.import_key_set(response.json())
+        key_set: Any = _fetch_json(str(self.document().get("jwks_uri")))
+        try:
+            keys = KeySet.import_key_set(key_set)
+        except (JoseError, ValueError, TypeError):
+            logger.warning("The OpenID Provider's keys (jwks_uri) could not be read")
+            raise ProviderUnavailable() from None
         with self._lock:
             self._keys = keys
         return keys
+
+
+class ProviderUnavailable(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__("The identity provider cannot be reached or answered wrongly: try again later")
+
+
+def _fetch_json(url: str) -> dict[str, Any]:
+    """A JSON object from the provider; 503 when it cannot be reached or answers something else."""
+    import httpx  # only single sign-on needs it here: start-up stays light
+
+    try:
+        response = httpx.get(url, timeout=HTTP_TIMEOUT)
+        response.raise_for_status()
+        found = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        logger.warning("The OpenID Provider could not be read at %s (%s)", url, type(exc).__name__)
+        raise ProviderUnavailable() from None
+    if not isinstance(found, dict):
+        raise ProviderUnavailable()
+    return found
 
 
 class OidcLogin:
@@ -134,6 +157,8 @@ class OidcLogin:
         self.provider = ProviderMetadata(settings.issuer)
 
     def _client(self, redirect_uri: str) -> OAuth2Client:
+        from authlib.integrations.httpx_client import OAuth2Client  # loaded on first use
+
         return OAuth2Client(
             client_id=self.settings.client_id,
             client_secret=self.settings.client_secret,

@@ -24,6 +24,8 @@ def test_anonymous_status_reports_setup_required_until_an_admin_exists(mu_client
         "multiuser_enabled": True,
         "strict_password_checking": False,
         "admin_email": None,
+        "oidc": {"enabled": False, "display_name": None},
+        "password_login": True,
     }
     setup_admin(mu_client)
     status = mu_client.get("/api/v1/auth/status").json()
@@ -50,6 +52,8 @@ def test_strict_setup_refuses_weak_password(make_client: AppFactory) -> None:
         "multiuser_enabled": True,
         "strict_password_checking": True,
         "admin_email": None,
+        "oidc": {"enabled": False, "display_name": None},
+        "password_login": True,
     }
 
 

@@ -15,7 +15,14 @@ from fastapi.testclient import TestClient
 from tests.audit_helpers import events
 from tests.conftest import AppFactory
 from tests.factories import admin_token, bearer, make_user
-from tests.oidc_provider import ALICE, RunningProvider, oidc_settings, sign_in_at_provider, start_provider
+from tests.oidc_provider import (
+    ALICE,
+    RunningProvider,
+    free_port,
+    oidc_settings,
+    sign_in_at_provider,
+    start_provider,
+)
 
 CALLBACK = "http://testserver/api/v1/auth/oidc/callback"
 OIDC = "/api/v1/auth/oidc"
@@ -211,6 +218,15 @@ def test_without_oidc_configured_the_routes_say_so(make_client: AppFactory) -> N
     assert client.get("/api/v1/auth/status").json()["oidc"] == {"enabled": False, "display_name": None}
     assert client.get(f"{OIDC}/login", follow_redirects=False).status_code == 404
     assert client.post(f"{OIDC}/exchange", json={"code": "x"}).status_code == 404
+
+
+def test_unreachable_provider_is_a_clear_503_not_a_crash(make_client: AppFactory) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    client = make_client(multiuser=True, oidc=oidc_settings(closed))
+    refused = client.get(f"{OIDC}/login", follow_redirects=False)
+    assert refused.status_code == 503
+    assert "identity provider cannot be reached" in refused.json()["detail"]
+    assert "set-cookie" not in refused.headers
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ def test_status_reports_single_user(su_client: TestClient) -> None:
         "multiuser_enabled": False,
         "strict_password_checking": False,
         "admin_email": None,
+        "oidc": {"enabled": False, "display_name": None},
+        "password_login": True,
     }
 
 
