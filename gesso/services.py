@@ -111,14 +111,14 @@ class Services:
         )
         audit = AuditLog(db, retention_days=settings.audit_retention_days)
         users = UserService(db, hasher, audit, strict_passwords=settings.strict_password_checking)
-        groups = GroupService(db)
+        groups = GroupService(db, audit)
         auth = AuthService(
             db,
             hasher,
             tokens,
             throttle,
             app_settings,
-            ApiTokenService(db, multiuser=settings.multiuser),
+            ApiTokenService(db, audit, multiuser=settings.multiuser),
             audit,
             multiuser=settings.multiuser,
             password_login=settings.password_login,
@@ -126,7 +126,7 @@ class Services:
             require_2fa=settings.require_2fa,
         )
         quotas = QuotaService(
-            db, pending_items=queue_counts.pending_items, storage_bytes=image_store.storage_bytes
+            db, audit, pending_items=queue_counts.pending_items, storage_bytes=image_store.storage_bytes
         )
         oidc = OidcLogin(db, settings.oidc, users, audit) if settings.oidc is not None else None
         if settings.trusted_header is not None:
@@ -198,7 +198,7 @@ class Services:
             users=users,
             groups=groups,
             quotas=quotas,
-            board_shares=BoardShareService(db),
+            board_shares=BoardShareService(db, audit),
             links=AccountLinks(db, users, hasher, audit),
             tokens=tokens,
             throttle=throttle,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from gesso.audit.service import AuditLog
 from gesso.auth import token_store
 from gesso.auth.actor import Actor
 from gesso.auth.scopes import Scope, decode_scopes, encode_scopes
@@ -54,8 +55,11 @@ class CreatedToken:
 
 
 class ApiTokenService:
-    def __init__(self, db: Database, *, multiuser: bool, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, db: Database, audit: AuditLog, *, multiuser: bool, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self._db = db
+        self._audit = audit
         self._multiuser = multiuser
         self._clock = clock
         self._revocation_listeners: list[Callable[[str], None]] = []
@@ -73,19 +77,25 @@ class ApiTokenService:
         if actor.token_id is not None:
             raise Forbidden("An API token cannot create tokens; sign in with your password")
         secret = TOKEN_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+        scopes_set = set(scopes)
         now = self._clock()
         record = ApiTokenRecord(
             token_id=uuid.uuid4().hex,
             user_id=actor.user_id,
             name=name,
             prefix=secret[:DISPLAY_PREFIX_LENGTH],
-            scopes=encode_scopes(set(scopes)),
+            scopes=encode_scopes(scopes_set),
             created_at=now,
             expires_at=now + timedelta(days=expires_in_days),
             last_used_at=None,
         )
         with self._db.write() as conn:
             token_store.insert_token(conn, record, hash_secret(secret))
+            self._audit.record(
+                conn, actor, "auth.token_create", target_type="token", target_id=record.token_id,
+                details={"name": name, "scopes": sorted(s.value for s in scopes_set),
+                         "expires_at": record.expires_at.isoformat() if record.expires_at else None},
+            )  # fmt: skip
         logger.debug("API token %s created for %s", record.token_id, actor.user_id)
         return CreatedToken(record=record, secret=secret)
 
@@ -104,6 +114,10 @@ class ApiTokenService:
             if record is None or (record.user_id != actor.user_id and not actor.is_admin):
                 raise TokenNotFound()
             token_store.delete_token(conn, token_id)
+            self._audit.record(
+                conn, actor, "auth.token_revoke", target_type="token", target_id=token_id,
+                details={"name": record.name, "owner_user_id": record.user_id},
+            )  # fmt: skip
         logger.debug("API token %s revoked by %s", token_id, actor.user_id)
         for listener in self._revocation_listeners:
             listener(token_id)

@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy.engine import Connection
 
+from gesso.audit.service import AuditLog
 from gesso.auth.actor import Actor
 from gesso.boards import store
 from gesso.boards.access import BoardNotFound, can_manage_board, require_own_board, require_view_board
@@ -27,8 +28,9 @@ class ShareNotFound(NotFound):
 
 
 class BoardShareService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
 
     def list_shares(self, actor: Actor, board_id: str) -> list[Share]:
         with self._db.read() as conn:
@@ -54,6 +56,10 @@ class BoardShareService:
             elif not group_exists(conn, subject_id):
                 raise InvalidInput(f"id: no group {subject_id!r}")
             store.put_share(conn, board_id, kind, subject_id, permission)
+            self._audit.record(
+                conn, actor, "board.share", target_type="board", target_id=board_id,
+                details={"kind": kind, "id": subject_id, "permission": permission},
+            )  # fmt: skip
             shares = store.list_shares(conn, board_id)
         logger.debug("Board %s shared with %s %s (%s)", board_id, kind, subject_id, permission)
         return next(s for s in shares if s.kind == kind and s.subject_id == subject_id)
@@ -65,6 +71,10 @@ class BoardShareService:
             require_own_board(actor, board)
             if not store.delete_share(conn, board_id, kind, subject_id):
                 raise ShareNotFound()
+            self._audit.record(
+                conn, actor, "board.unshare", target_type="board", target_id=board_id,
+                details={"kind": kind, "id": subject_id},
+            )  # fmt: skip
         logger.debug("Board %s no longer shared with %s %s", board_id, kind, subject_id)
 
 

@@ -18,7 +18,7 @@ def list_groups(admin: AdminUser, groups: Groups) -> list[GroupDTO]:
 
 @router.post("", response_model=GroupDTO, status_code=201, name="create_group")
 def create_group(body: GroupCreateRequest, admin: AdminUser, groups: Groups) -> GroupDTO:
-    return GroupDTO.from_record(groups.create_group(body.name, body.description))
+    return GroupDTO.from_record(groups.create_group(body.name, body.description, by=admin))
 
 
 @router.get("/{group_id}", response_model=GroupDTO, name="get_group")
@@ -28,24 +28,24 @@ def get_group(group_id: str, admin: AdminUser, groups: Groups) -> GroupDTO:
 
 @router.patch("/{group_id}", response_model=GroupDTO, name="update_group")
 def update_group(group_id: str, body: GroupUpdateRequest, admin: AdminUser, groups: Groups) -> GroupDTO:
-    record = groups.update_group(group_id, name=body.name, description=body.description)
+    record = groups.update_group(group_id, name=body.name, description=body.description, by=admin)
     return GroupDTO.from_record(record)
 
 
 @router.delete("/{group_id}", status_code=204, response_class=Response, name="delete_group")
 def delete_group(group_id: str, admin: AdminUser, groups: Groups) -> Response:
-    groups.delete_group(group_id)
+    groups.delete_group(group_id, by=admin)
     return Response(status_code=204)
 
 
 @router.put("/{group_id}/members/{user_id}", response_model=GroupDTO, name="add_group_member")
 def add_member(group_id: str, user_id: str, admin: AdminUser, groups: Groups) -> GroupDTO:
-    return GroupDTO.from_record(groups.add_member(group_id, user_id))
+    return GroupDTO.from_record(groups.add_member(group_id, user_id, by=admin))
 
 
 @router.delete(
     "/{group_id}/members/{user_id}", status_code=204, response_class=Response, name="remove_group_member"
 )
 def remove_member(group_id: str, user_id: str, admin: AdminUser, groups: Groups) -> Response:
-    groups.remove_member(group_id, user_id)
+    groups.remove_member(group_id, user_id, by=admin)
     return Response(status_code=204)

@@ -7,6 +7,8 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from gesso.audit.origin import Attribution
+from gesso.audit.service import AuditLog
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import Conflict, InvalidInput, NotFound
@@ -31,8 +33,9 @@ class GroupNameTaken(Conflict):
 
 
 class GroupService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
         self._membership_listeners: list[Callable[[str], None]] = []
 
     def on_membership_change(self, listener: Callable[[str], None]) -> None:
@@ -55,16 +58,22 @@ class GroupService:
             raise GroupNotFound()
         return found[0]
 
-    def create_group(self, name: str, description: str | None) -> GroupRecord:
+    def create_group(self, name: str, description: str | None, *, by: Attribution) -> GroupRecord:
         now = utcnow()
         record = GroupRecord(uuid.uuid4().hex, name.strip(), _clean(description), now, now)
         with self._db.write() as conn:
             if store.name_taken(conn, record.name):
                 raise GroupNameTaken(record.name)
             store.insert_group(conn, record)
+            self._audit.record(
+                conn, by, "group.create", target_type="group", target_id=record.group_id,
+                details={"name": record.name},
+            )  # fmt: skip
         return record
 
-    def update_group(self, group_id: str, *, name: str | None, description: str | None) -> GroupRecord:
+    def update_group(
+        self, group_id: str, *, name: str | None, description: str | None, by: Attribution
+    ) -> GroupRecord:
         values: dict[str, object] = {}
         with self._db.write() as conn:
             if not store.group_exists(conn, group_id):
@@ -76,16 +85,24 @@ class GroupService:
             if description is not None:
                 values["description"] = _clean(description)
             store.update_group(conn, group_id, **values)
+            self._audit.record(
+                conn, by, "group.update", target_type="group", target_id=group_id, details=values
+            )
         return self.get_group(group_id)
 
-    def delete_group(self, group_id: str) -> None:
-        members = [m.user_id for m in self.get_group(group_id).members]
+    def delete_group(self, group_id: str, *, by: Attribution) -> None:
+        group = self.get_group(group_id)
+        members = [m.user_id for m in group.members]
         with self._db.write() as conn:
             if not store.delete_group(conn, group_id):
                 raise GroupNotFound()
+            self._audit.record(
+                conn, by, "group.delete", target_type="group", target_id=group_id,
+                details={"name": group.name, "members": len(members)},
+            )  # fmt: skip
         self._membership_changed(members)
 
-    def add_member(self, group_id: str, user_id: str) -> GroupRecord:
+    def add_member(self, group_id: str, user_id: str, *, by: Attribution) -> GroupRecord:
         with self._db.write() as conn:
             if not store.group_exists(conn, group_id):
                 raise GroupNotFound()
@@ -94,16 +111,24 @@ class GroupService:
                 raise NotFound("User not found")
             if user.is_system:
                 raise InvalidInput("The system account cannot join groups")
-            store.add_member(conn, group_id, user_id)
+            if store.add_member(conn, group_id, user_id):  # adding twice changes nothing
+                self._audit.record(
+                    conn, by, "group.member_add", target_type="group", target_id=group_id,
+                    details={"user_id": user_id},
+                )  # fmt: skip
         self._membership_changed([user_id])
         return self.get_group(group_id)
 
-    def remove_member(self, group_id: str, user_id: str) -> None:
+    def remove_member(self, group_id: str, user_id: str, *, by: Attribution) -> None:
         with self._db.write() as conn:
             if not store.group_exists(conn, group_id):
                 raise GroupNotFound()
             if not store.remove_member(conn, group_id, user_id):
                 raise NotFound("User is not a member of this group")
+            self._audit.record(
+                conn, by, "group.member_remove", target_type="group", target_id=group_id,
+                details={"user_id": user_id},
+            )  # fmt: skip
         self._membership_changed([user_id])
 
 

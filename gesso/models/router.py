@@ -72,7 +72,7 @@ def update_model_record(
     key: str, changes: ModelRecordChanges, admin: AdminUser, models: Models
 ) -> ModelConfig:
     values = changes.model_dump(exclude_unset=True, mode="json")
-    return configs([models.update_model(key, values)], admin, models)[0]
+    return configs([models.update_model(key, values, by=admin)], admin, models)[0]
 
 
 @router.delete("/i/{key}", status_code=204, response_class=Response, name="delete_model")

@@ -36,6 +36,7 @@ from gesso.users.store import get_user
 logger = logging.getLogger(__name__)
 
 SCAN_MAX_ENTRIES = 5000
+ACCESS_FIELDS = frozenset({"access", "allowed_user_ids", "allowed_group_ids"})  # audited as model.access
 
 
 class ModelNotFound(NotFound):
@@ -104,7 +105,7 @@ class ModelService:
             raise ModelNotFound("No model found with these attributes")
         return found[0]
 
-    def update_model(self, key: str, changes: dict[str, Any]) -> ModelRecord:
+    def update_model(self, key: str, changes: dict[str, Any], *, by: Attribution = SYSTEM) -> ModelRecord:
         with self._db.write() as conn:
             record = store.get_model(conn, key)
             if record is None:
@@ -125,6 +126,12 @@ class ModelService:
                 store.update_model(conn, key, **column_changes)
             if "allowed_user_ids" in changes or "allowed_group_ids" in changes:
                 store.set_grants(conn, key, _checked_grants(conn, key, changes))
+            access = {k: changes[k] for k in sorted(ACCESS_FIELDS & changes.keys())}
+            if access:
+                self._audit.record(
+                    conn, by, "model.access", target_type="model", target_id=key,
+                    details={"name": record.name, **access},
+                )  # fmt: skip
             updated = store.get_model(conn, key)
         assert updated is not None
         for listener in self._forget:

@@ -23,7 +23,7 @@ def get_user_quota(user_id: str, admin: AdminUser, quotas: Quotas) -> UserQuotaD
 
 @router.put("/quotas/users/{user_id}", response_model=UserQuotaDTO, name="set_user_quota")
 def set_user_quota(user_id: str, body: QuotaValues, admin: AdminUser, quotas: Quotas) -> UserQuotaDTO:
-    own, effective = quotas.set_user_limits(user_id, body.to_limits())
+    own, effective = quotas.set_user_limits(user_id, body.to_limits(), by=admin)
     return UserQuotaDTO(user_id=user_id, **QuotaValues.from_limits(own).model_dump(),
                         effective=QuotaValues.from_limits(effective))  # fmt: skip
 
@@ -36,7 +36,7 @@ def get_group_quota(group_id: str, admin: AdminUser, quotas: Quotas) -> GroupQuo
 
 @router.put("/quotas/groups/{group_id}", response_model=GroupQuotaDTO, name="set_group_quota")
 def set_group_quota(group_id: str, body: QuotaValues, admin: AdminUser, quotas: Quotas) -> GroupQuotaDTO:
-    limits = quotas.set_group_limits(group_id, body.to_limits())
+    limits = quotas.set_group_limits(group_id, body.to_limits(), by=admin)
     return GroupQuotaDTO(group_id=group_id, **QuotaValues.from_limits(limits).model_dump())
 
 

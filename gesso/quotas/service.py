@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from gesso.audit.origin import Attribution
+from gesso.audit.service import AuditLog
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import NotFound
@@ -81,8 +83,11 @@ class GroupNotFound(NotFound):
 
 
 class QuotaService:
-    def __init__(self, db: Database, *, pending_items: Counter, storage_bytes: Counter) -> None:
+    def __init__(
+        self, db: Database, audit: AuditLog, *, pending_items: Counter, storage_bytes: Counter
+    ) -> None:
         self._db = db
+        self._audit = audit
         self._pending_items = pending_items
         self._storage_bytes = storage_bytes
 
@@ -95,11 +100,14 @@ class QuotaService:
                 raise UserNotFound()
             return store.user_limits(conn, user_id) or Limits(), self.effective(conn, user_id)
 
-    def set_user_limits(self, user_id: str, limits: Limits) -> tuple[Limits, Limits]:
+    def set_user_limits(self, user_id: str, limits: Limits, *, by: Attribution) -> tuple[Limits, Limits]:
         with self._db.write() as conn:
             if get_user(conn, user_id) is None:
                 raise UserNotFound()
             store.put_user_limits(conn, user_id, limits)
+            self._audit.record(
+                conn, by, "quota.update", target_type="user", target_id=user_id, details=asdict(limits)
+            )
             return limits, self.effective(conn, user_id)
 
     def group_limits(self, group_id: str) -> Limits:
@@ -108,11 +116,14 @@ class QuotaService:
                 raise GroupNotFound()
             return store.group_limits(conn, group_id) or Limits()
 
-    def set_group_limits(self, group_id: str, limits: Limits) -> Limits:
+    def set_group_limits(self, group_id: str, limits: Limits, *, by: Attribution) -> Limits:
         with self._db.write() as conn:
             if not group_exists(conn, group_id):
                 raise GroupNotFound()
             store.put_group_limits(conn, group_id, limits)
+            self._audit.record(
+                conn, by, "quota.update", target_type="group", target_id=group_id, details=asdict(limits)
+            )
         return limits
 
     # -- resolution ---------------------------------------------------------------------------
