@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser import NewVisitor
 from tests.e2e.server import StartServer
-from tests.e2e.test_studio import ADMIN_EMAIL, ADMIN_PASSWORD, GALLERY, api, log_in
+from tests.e2e.test_studio import ADMIN_EMAIL, ADMIN_PASSWORD, BOB_EMAIL, BOB_PASSWORD, GALLERY, api, log_in
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, start_provider
 
 
@@ -103,3 +103,38 @@ def test_admin_turns_on_two_factor_and_signs_in_with_a_code(
     code_field.fill(next_step)
     second.page.get_by_role("button", name="Sign in", exact=True).click()
     expect(second.page).to_have_url(re.compile(r"/gallery"))
+
+
+def test_admin_turns_off_two_factor_for_someone_who_lost_their_phone(
+    start_server: StartServer, new_visitor: NewVisitor, tmp_path: Path
+) -> None:
+    root = tmp_path / "tfa-reset"
+    root.mkdir()
+    (root / "gesso.yaml").write_text("multiuser: true\n", encoding="utf-8")
+    server = start_server(root)
+    bob_login = {"email": BOB_EMAIL, "password": BOB_PASSWORD}
+    with api(server) as anonymous:
+        setup = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        assert anonymous.post("/api/v1/auth/setup", json=setup).status_code == 200
+        admin_token = anonymous.post("/api/v1/auth/login", json=setup).json()["token"]
+    with api(server, admin_token) as admin_api:
+        assert admin_api.post("/api/v1/auth/users", json=bob_login).status_code == 201
+    with api(server) as anonymous:
+        bob_token = anonymous.post("/api/v1/auth/login", json=bob_login).json()["token"]
+    with api(server, bob_token) as bob_api:
+        secret = bob_api.post("/api/v1/auth/2fa/setup").json()["secret"]
+        enabled = bob_api.post("/api/v1/auth/2fa/enable", json={"code": pyotp.TOTP(secret).now()})
+        assert enabled.status_code == 200, enabled.text
+    with api(server) as anonymous:
+        assert anonymous.post("/api/v1/auth/login", json=bob_login).json()["detail"] == "otp_required"
+
+    admin = new_visitor()
+    log_in(admin.page, server, ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin.page.goto(f"{server.url}/users")
+    admin.page.get_by_role("button", name=f"Reset link for {BOB_EMAIL}").click()
+    dialog = admin.page.get_by_role("dialog", name=f"Account recovery for {BOB_EMAIL}")
+    dialog.get_by_role("button", name="Turn off two-factor").click()
+    expect(dialog.get_by_text("Two-factor authentication is off")).to_be_visible()
+    admin.screenshot("2fa-admin-reset")
+    with api(server) as anonymous:
+        assert anonymous.post("/api/v1/auth/login", json=bob_login).status_code == 200

@@ -134,7 +134,7 @@ function PeoplePanel() {
                             <IconPencil size={18} />
                           </ActionIcon>
                         </Tooltip>
-                        <Tooltip label="Password-reset link">
+                        <Tooltip label="Account recovery (reset link, two-factor)">
                           <ActionIcon
                             variant="subtle"
                             aria-label={`Reset link for ${user.email}`}
