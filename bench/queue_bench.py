@@ -1,7 +1,7 @@
 """Queue benchmark: dequeue latency against history size, enqueue of a 1,000-item batch, socket
 event fan-out to 50 clients, and end-to-end throughput of a trivial graph.
 
-1. Dequeue: `QueueService.claim_next` (what the worker calls for every item: pick, mark in
+1. Dequeue: `Dispatcher.claim_next` (what the worker calls for every item: pick, mark in
    progress, record the turn, publish the status event with queue and batch counts) on `Services`
    built directly on two temporary roots, one with an empty history and one with 100,000 finished
    items of 50 users (seeded in bulk into `session_queue`). Both hold the same 200 pending items of
@@ -201,11 +201,11 @@ def claim_once(services: Services, mode: str) -> float:
     the same user and batch: pending stays at 200, in progress at 0, and the history unchanged."""
     started = time.perf_counter()
     if mode == "claim_next":
-        record = services.queue.claim_next(QUEUE)
+        record = services.queue.dispatch.claim_next(QUEUE)
         item_id = record.item_id if record else None
     else:
         with services.db.write() as conn:
-            item_id = services.queue.policy.pick(conn, QUEUE)
+            item_id = services.queue.dispatch.policy.pick(conn, QUEUE)
             assert item_id is not None and store.set_status(conn, item_id, "in_progress")
     elapsed = time.perf_counter() - started
     assert item_id is not None, "no pending item"
@@ -249,7 +249,7 @@ def bench_dequeue(args: argparse.Namespace) -> Json:
         for r in range(args.rounds):
             for policy, history in cases if r % 2 == 0 else cases[::-1]:
                 services = roots[history]
-                services.queue.policy = policies[policy]()
+                services.queue.dispatch.policy = policies[policy]()
                 for mode in ("claim_next", "pick"):
                     for _ in range(3):
                         claim_once(services, mode)  # warm-up
@@ -670,7 +670,7 @@ def report_dequeue(d: Json, goals: dict[str, bool]) -> None:
     print(f"history: empty vs {d['history']:,} finished items of 50 users; ratio = p50 history / p50 empty")
     head = ("policy", "call", "p50 empty", "p95 empty", "p50 hist", "p95 hist", "ratio")
     print(f"{head[0]:<12}{head[1]:<32}" + "".join(f"{h:>10}" for h in head[2:6]) + f"{head[6]:>7}  goal")
-    calls = (("claim_next", "QueueService.claim_next"), ("pick", "pick + set in_progress (1 txn)"))
+    calls = (("claim_next", "Dispatcher.claim_next"), ("pick", "pick + set in_progress (1 txn)"))
     for policy in ("FIFO", "round_robin", "weighted_rr"):
         for mode, label in calls:
             f = d[policy][mode]

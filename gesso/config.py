@@ -110,6 +110,10 @@ class Settings(BaseModel):
     password_login: bool = True
     require_2fa: Literal["none", "admins", "all"] = "none"
     trusted_header: TrustedHeaderSettings | None = None
+    worker_timeout_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
+    redis_url: str | None = None
+    # A `bench_sleep` node that waits without using the CPU, for bench/scale_bench.py only.
+    enable_benchmark_nodes: bool = False
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -137,6 +141,15 @@ class Settings(BaseModel):
         if any(part in ("", ".", "..") for part in value.split("/")[1:]) or "?" in value or "#" in value:
             raise ValueError("must be a plain path such as /gesso")
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value.strip()
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ the worker before the database goes away.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,7 +18,8 @@ from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.oidc import OidcLogin
 from gesso.auth.proxy import HeaderAuth
 from gesso.auth.service import AuthService
-from gesso.auth.throttle import LoginThrottle
+from gesso.auth.shared_throttle import RedisLoginThrottle
+from gesso.auth.throttle import LoginThrottle, Throttle
 from gesso.auth.tokens import TokenService
 from gesso.auth.totp import TwoFactor
 from gesso.boards.service import BoardService
@@ -27,7 +29,8 @@ from gesso.db.engine import Database
 from gesso.db.migrate import upgrade
 from gesso.engine.preflight import GraphPreflight
 from gesso.engine.registry import BaseNode, NodeRegistry
-from gesso.events.bus import Event, InProcessEventBus
+from gesso.events.bus import Event, EventBus, InProcessEventBus, UserChanged
+from gesso.events.redis_bus import RedisEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.groups.service import GroupService
 from gesso.images import store as image_store
@@ -48,16 +51,21 @@ from gesso.quotas.service import QuotaService
 from gesso.settings_store.service import AppSettings
 from gesso.users.invites import AccountLinks
 from gesso.users.passwords import PasswordHasher
-from gesso.users.service import UserService
+from gesso.users.service import UserChange, UserService
+from gesso.worker.heartbeat import Reaper
+from gesso.worker.registry import WorkerRegistry
 from gesso.worker.runner import Worker
 
 
-def builtin_node_types() -> list[type[BaseNode]]:
-    """The built-in node types, imported when the registry is first asked (a graph checked or
-    run), not at start-up: sixty pydantic models and numpy are a fifth of the import time."""
+def builtin_node_types(*, benchmark_nodes: bool = False) -> list[type[BaseNode]]:
+    """The built-in node types (and `bench_sleep` when the configuration enables it), imported
+    when the registry is first asked (a graph checked or run), not at start-up: sixty pydantic
+    models and numpy are a fifth of the import time."""
     from gesso.engine.nodes import NODE_GROUPS
+    from gesso.engine.nodes.bench import BENCHMARK_NODES
 
-    return [node_class for group in NODE_GROUPS for node_class in group]
+    groups = (*NODE_GROUPS, BENCHMARK_NODES) if benchmark_nodes else NODE_GROUPS
+    return [node_class for group in groups for node_class in group]
 
 
 @dataclass
@@ -74,23 +82,35 @@ class Services:
     board_shares: BoardShareService
     links: AccountLinks
     tokens: TokenService
-    throttle: LoginThrottle
+    throttle: Throttle
     auth: AuthService
     oidc: OidcLogin | None
     images: ImageService
     bulk_downloads: BulkDownloads
     boards: BoardService
     registry: NodeRegistry
-    bus: InProcessEventBus
+    bus: EventBus
     queue: QueueService
     worker: Worker
+    workers: WorkerRegistry
+    reaper: Reaper
     sockets: SocketServer
     models: ModelService
     model_loader: ModelLoader
 
     @classmethod
-    def open(cls, settings: Settings, *, migrate: bool = True) -> Services:
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        migrate: bool = True,
+        worker_name: str | None = None,
+        device: str | None = None,
+    ) -> Services:
         """Open the database (migrating it unless told not to) and build every service.
+
+        `worker_name`/`device` configure the worker of a `gesso worker` process; by default the
+        worker is the API process's own (named after the host and port, on the best device).
 
         Raises DatabaseUnavailable, MigrationError or MissingJwtSecret when the database cannot
         be used.
@@ -102,12 +122,18 @@ class Services:
                 upgrade(db)
             app_settings = AppSettings(db)
             tokens = TokenService(app_settings.jwt_secret)
+            bus = open_event_bus(settings, app_settings)
         except Exception:
             db.dispose()
             raise
         hasher = PasswordHasher()
-        throttle = LoginThrottle(
-            per_account=settings.login_throttle_per_account, per_ip=settings.login_throttle_per_ip
+        per_account, per_ip = settings.login_throttle_per_account, settings.login_throttle_per_ip
+        throttle: Throttle = (
+            RedisLoginThrottle(
+                bus.client, app_settings.installation_id(), per_account=per_account, per_ip=per_ip
+            )
+            if isinstance(bus, RedisEventBus)
+            else LoginThrottle(per_account=per_account, per_ip=per_ip)
         )
         audit = AuditLog(db, retention_days=settings.audit_retention_days)
         users = UserService(db, hasher, audit, strict_passwords=settings.strict_password_checking)
@@ -138,8 +164,9 @@ class Services:
             max_metadata_bytes=settings.max_image_metadata_kb * 1024,
             quotas=quotas,
         )
-        registry = NodeRegistry(load=builtin_node_types)
-        bus = InProcessEventBus()
+        registry = NodeRegistry(
+            load=partial(builtin_node_types, benchmark_nodes=settings.enable_benchmark_nodes)
+        )
         preflight = GraphPreflight(
             registry, partial(installed_model, db), images.get_image, partial(model_usable_by, db)
         )
@@ -154,7 +181,10 @@ class Services:
             quotas=quotas,
         )
         # Nothing is loaded here: the loader loads a model when a generation node first asks for it.
-        model_loader = ModelLoader(db, settings.resolved_models_dir, int(settings.model_cache_gb * 2**30))
+        model_loader = ModelLoader(
+            db, settings.resolved_models_dir, int(settings.model_cache_gb * 2**30), device=device
+        )
+        workers = WorkerRegistry(db, queue.dispatch, timeout_seconds=settings.worker_timeout_seconds)
         worker = Worker(
             queue,
             registry,
@@ -163,15 +193,48 @@ class Services:
             models=model_loader,
             tensors_dir=settings.root / "tmp",
             tensors_memory_limit=int(settings.session_tensors_memory_mb * 2**20),
+            workers=workers,
+            name=worker_name or f"{socket.gethostname()}-serve-{settings.port}",
+            in_process=worker_name is None,
+            # On SQLite the API process's worker is the only one: whatever was running was its own.
+            fail_all_interrupted=db.is_sqlite and worker_name is None,
         )
         sockets = SocketServer(
             auth, allow_origins=settings.allow_origins, sweep_seconds=settings.socket_sweep_seconds
         )
         bus.subscribe(sockets.publish)
-        # A user change first stops their queue items, then moves or drops their sockets.
+        bus.subscribe(worker.follow_event)  # cancellations made by any API process
+
+        # A user change first stops their queue items, then moves or drops their sockets on every
+        # API process (the bus carries it to the others).
+        def follow_user_change(c: UserChanged) -> None:
+            if c.revoked_token_id is not None:
+                sockets.token_revoked(c.revoked_token_id)
+                return
+            sockets.user_changed(
+                c.user_id,
+                is_active=c.is_active,
+                is_admin=c.is_admin,
+                credentials_changed=c.credentials_changed,
+            )
+
+        bus.on_user_change(follow_user_change)
+
+        def publish_user_change(change: UserChange) -> None:
+            bus.publish_user_change(
+                UserChanged(
+                    change.user_id,
+                    is_active=change.is_active and not change.deleted,
+                    is_admin=change.is_admin,
+                    credentials_changed=change.credentials_changed,
+                )
+            )
+
         users.add_listener(queue.follow_user_change)
-        users.add_listener(sockets.follow_user_change)
-        auth.api_tokens.on_revoke(sockets.token_revoked)
+        users.add_listener(publish_user_change)
+        auth.api_tokens.on_revoke(
+            lambda token_id: bus.publish_user_change(UserChanged.token_revoked(token_id))
+        )
         models_dir = settings.resolved_models_dir
         hub_tokens = HubTokens(app_settings)
         hub = HubClient(HubConfig.from_environment(), stored_token=hub_tokens.stored)
@@ -216,6 +279,8 @@ class Services:
             bus=bus,
             queue=queue,
             worker=worker,
+            workers=workers,
+            reaper=Reaper(workers),
             sockets=sockets,
             models=model_service,
             model_loader=model_loader,
@@ -223,18 +288,40 @@ class Services:
 
     async def start(self, *, run_worker: bool = True) -> None:
         await self.sockets.start()
+        self.bus.start()
         if run_worker:
             self.worker.start()
+        else:
+            self.worker.api_only = True
+            self.reaper.start()
         self.models.installer.resume_unfinished()
         await self.retention.start()
+
+    def start_worker_process(self) -> None:
+        """`gesso worker`: the worker alone, no sockets to serve."""
+        self.bus.start()
+        self.worker.start()
 
     async def stop(self) -> None:
         await self.retention.stop()
         self.worker.stop()
+        self.reaper.stop()
         self.models.installer.stop()
+        self.bus.stop()
         await self.sockets.stop()
 
     def close(self) -> None:
         self.worker.stop()
+        self.reaper.stop()
         self.models.installer.stop()
+        self.bus.stop()
         self.db.dispose()
+
+
+def open_event_bus(settings: Settings, app_settings: AppSettings) -> EventBus:
+    """In-process unless `redis_url` is set; Redis must answer at start (EventBusUnavailable)."""
+    if settings.redis_url is None:
+        return InProcessEventBus()
+    bus = RedisEventBus(settings.redis_url, app_settings.installation_id())
+    bus.check_reachable()
+    return bus

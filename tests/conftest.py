@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from gesso.app import create_app
 from tests import databases
 from tests.services import postgres
+from tests.services.redis_server import RedisServer
 
 AppFactory = Callable[..., TestClient]
 
@@ -45,15 +46,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: checks SQLite specifics; not run with --db postgresql")
     config.addinivalue_line("markers", "empty_database: the test needs a database without any migration")
+    config.addinivalue_line(
+        "markers", "postgresql_only: needs PostgreSQL (separate workers); runs in the --db postgresql pass"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--db") != "postgresql":
-        return
-    skip = pytest.mark.skip(reason="SQLite specifics (this pass runs on PostgreSQL)")
+    on_postgresql = config.getoption("--db") == "postgresql"
+    skip_sqlite = pytest.mark.skip(reason="SQLite specifics (this pass runs on PostgreSQL)")
+    skip_postgresql = pytest.mark.skip(reason="needs PostgreSQL: runs in the `--db postgresql` pass")
     for item in items:
-        if "sqlite_only" in item.keywords:
-            item.add_marker(skip)
+        if "sqlite_only" in item.keywords and on_postgresql:
+            item.add_marker(skip_sqlite)
+        if "postgresql_only" in item.keywords and not on_postgresql:
+            item.add_marker(skip_postgresql)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +68,14 @@ def pg_cluster() -> Iterator[postgres.PostgresCluster]:
     cluster = postgres.PostgresCluster()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A redis-server of this test's own (it may kill and restart it)."""
+    server = RedisServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

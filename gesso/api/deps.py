@@ -31,6 +31,7 @@ from gesso.quotas.service import QuotaService
 from gesso.services import Services
 from gesso.users.invites import AccountLinks
 from gesso.users.service import UserService
+from gesso.worker.registry import WorkerRegistry
 from gesso.worker.runner import Worker as QueueWorker
 
 
@@ -114,10 +115,15 @@ async def get_models(request: Request) -> ModelService:
     return _services(request).models
 
 
+async def get_workers(request: Request) -> WorkerRegistry:
+    return _services(request).workers
+
+
 AppConfig = Annotated[Settings, Depends(get_settings)]
 Models = Annotated[ModelService, Depends(get_models)]
 Queue = Annotated[QueueService, Depends(get_queue)]
 Worker = Annotated[QueueWorker, Depends(get_worker)]
+Workers = Annotated[WorkerRegistry, Depends(get_workers)]
 Registry = Annotated[NodeRegistry, Depends(get_registry)]
 Db = Annotated[Database, Depends(get_db)]
 Images = Annotated[ImageService, Depends(get_images)]

@@ -32,6 +32,7 @@ from gesso.models import router as models_router
 from gesso.queue import router as queue_router
 from gesso.quotas import router as quotas_router
 from gesso.users import router as users_router
+from gesso.worker import router as workers_router
 
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
     {
@@ -80,6 +81,7 @@ PROTECTED_ROUTERS: tuple[tuple[APIRouter, RequireScope], ...] = (
     (nodes_router.router, RequireScope(Scope.GENERATE)),
     (models_router.router, RequireScope(Scope.MODELS)),
     (audit_router.router, RequireScope(Scope.ADMIN)),
+    (workers_router.router, RequireScope(Scope.ADMIN)),
 )
 # Media GETs also accept the HttpOnly media cookie, since <img> tags cannot send headers.
 MEDIA_ROUTERS = ((images_router.media_router, RequireMediaScope(None)),)

@@ -18,7 +18,7 @@ from gesso.auth import store
 from gesso.auth.actor import Actor
 from gesso.auth.api_tokens import ApiTokenService, is_api_token, scopes_of
 from gesso.auth.store import SessionRecord
-from gesso.auth.throttle import LoginThrottle
+from gesso.auth.throttle import Throttle
 from gesso.auth.tokens import MEDIA_AUDIENCE, InvalidToken, IssuedToken, TokenClaims, TokenService
 from gesso.auth.totp import TwoFactor
 from gesso.db.engine import Database
@@ -76,7 +76,7 @@ class AuthService:
         db: Database,
         hasher: PasswordHasher,
         tokens: TokenService,
-        throttle: LoginThrottle,
+        throttle: Throttle,
         app_settings: AppSettings,
         api_tokens: ApiTokenService,
         audit: AuditLog,

@@ -11,8 +11,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 WINDOW_SECONDS = 60.0
+
+
+class Throttle(Protocol):
+    """What the login flow asks of a throttle (this module's, or `shared_throttle`'s over Redis)."""
+
+    def retry_after(self, account: str, ip: str) -> int | None: ...
+
+    def record_failure(self, account: str, ip: str) -> None: ...
+
+    def record_success(self, account: str) -> None: ...
 
 
 class LoginThrottle:

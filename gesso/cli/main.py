@@ -7,11 +7,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from gesso import __version__
-from gesso.cli import audit, db, serve, users
+from gesso.cli import audit, db, serve, users, worker
 from gesso.config import ConfigError
 from gesso.db.engine import DatabaseUnavailable
 from gesso.db.migrate import MigrationError
 from gesso.errors import GessoError
+from gesso.events.redis_bus import EventBusUnavailable
 from gesso.settings_store.service import MissingJwtSecret
 
 Handler = Callable[[argparse.Namespace], int]
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.register(commands, root_option)
     db.register(commands, root_option)
     audit.register(commands, root_option)
+    worker.register(commands, root_option)
     return parser
 
 
@@ -37,7 +39,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (ConfigError, DatabaseUnavailable, MigrationError, MissingJwtSecret, GessoError) as exc:
+    except (
+        ConfigError,
+        DatabaseUnavailable,
+        EventBusUnavailable,
+        MigrationError,
+        MissingJwtSecret,
+        GessoError,
+    ) as exc:
         message = exc.detail if isinstance(exc, GessoError) else str(exc)
         print(f"error: {message}", file=sys.stderr)
         return 1

@@ -19,6 +19,11 @@ def register(commands: Any, root_option: argparse.ArgumentParser) -> None:
     parser = commands.add_parser("serve", parents=[root_option], help="run the server")
     parser.add_argument("--host", help="listen address (default from config: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="listen port (default from config: 9090)")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve the API only; `gesso worker` processes run the queue (PostgreSQL only)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -51,12 +56,19 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.no_worker and settings.resolved_database_url.startswith("sqlite"):
+        sock.close()
+        print(
+            "error: --no-worker needs PostgreSQL (database_url): on SQLite only `gesso serve` runs the queue",
+            file=sys.stderr,
+        )
+        return 2
     try:
         services = Services.open(settings)
     except BaseException:
         sock.close()
         raise
-    app = create_app(settings, services)
+    app = create_app(settings, services, run_worker=not args.no_worker)
     config = uvicorn.Config(
         app,
         log_config=None,
@@ -71,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     mode = "multi-user" if settings.multiuser else "single-user"
+    mode += ", API only" if args.no_worker else ""
     logger.info(
         "Gesso %s serving http://%s:%d%s/ (%s mode, root %s)",
         __version__,

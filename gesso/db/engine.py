@@ -203,9 +203,11 @@ def create_engine(url: str) -> Engine:
 
 
 def _create_postgresql_engine(url: str) -> Engine:
+    # No pre-ping (a round trip per checkout, most of a worker's per-item cost): a connection
+    # found dead fails one request with 503, and SQLAlchemy then discards the whole pool.
     engine = sa.create_engine(
         url,
-        pool_pre_ping=True,
+        pool_recycle=1800,
         pool_size=8,
         max_overflow=16,
         pool_timeout=15,

@@ -157,3 +157,37 @@ class GraphPreflight:
                 f"{where}: {model.name!r} is a {model.base} {model.type} model; "
                 f"this node takes {requirement.describe()}"
             )
+
+
+@dataclass(frozen=True)
+class MainModel:
+    """Where a graph names its main model, and which one (for model-aware dispatch)."""
+
+    node_id: str
+    field: str
+    key: str
+
+    def for_session(self, field_values: Iterable[dict[str, Any]]) -> str:
+        """The key once batch data is applied (a batch may vary the model per item)."""
+        for value in field_values:
+            if value.get("node_path") == self.node_id and value.get("field_name") == self.field:
+                key = value.get("value")
+                key = key.get("key") if isinstance(key, dict) else key
+                if isinstance(key, str):
+                    return key
+        return self.key
+
+
+def main_model(
+    graph: Graph, registry: NodeRegistry, extra: Iterable[tuple[str, str, Any]] = ()
+) -> MainModel | None:
+    """The first main model the graph loads: an input whose node takes `main` models (InvokeAI's
+    loaders), or a compound node's plain-string `model` input."""
+    for named in named_models(graph, registry, extra):
+        cls = node_class(graph, named.node_id, registry)
+        requirement = cls.model_requirements.get(named.field)
+        if (requirement is not None and "main" in requirement.types) or (
+            named.field == "model" and named.field in cls.model_key_inputs
+        ):
+            return MainModel(named.node_id, named.field, named.key)
+    return None

@@ -1,7 +1,9 @@
 """The event bus interface and its in-process implementation.
 
-Services publish `Event`s from any thread; subscribers (the socket.io server) receive them in
-publication order. A Redis-backed bus can replace this for several processes.
+Services publish `Event`s from any thread; subscribers (the socket.io server, a worker watching
+for cancellations) receive them in publication order. User changes travel on the bus too, so
+live revocation reaches every process's sockets. `redis_bus.RedisEventBus` implements the same
+interface across processes (`redis_url`).
 """
 
 from __future__ import annotations
@@ -32,21 +34,54 @@ class Event:
     owner_view: dict[str, Any] | None = None
 
 
-class EventBus(Protocol):
-    def publish(self, event: Event) -> None: ...
+@dataclass(frozen=True)
+class UserChanged:
+    """A user's sockets must follow: dropped (inactive, deleted, new credentials) or moved in or
+    out of the admin room; or, with `revoked_token_id`, only the sockets opened with that API
+    token close (every API process holds some of them)."""
+
+    user_id: str
+    is_active: bool
+    is_admin: bool
+    credentials_changed: bool
+    revoked_token_id: str | None = None
+
+    @classmethod
+    def token_revoked(cls, token_id: str) -> UserChanged:
+        return cls("", is_active=True, is_admin=False, credentials_changed=False, revoked_token_id=token_id)
 
 
 Subscriber = Callable[[Event], None]
+UserChangeSubscriber = Callable[[UserChanged], None]
+
+
+class EventBus(Protocol):
+    def publish(self, event: Event) -> None: ...
+
+    def publish_user_change(self, change: UserChanged) -> None: ...
+
+    def subscribe(self, subscriber: Subscriber) -> None: ...
+
+    def on_user_change(self, subscriber: UserChangeSubscriber) -> None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class InProcessEventBus:
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
+        self._user_subscribers: list[UserChangeSubscriber] = []
         self._lock = threading.Lock()
 
     def subscribe(self, subscriber: Subscriber) -> None:
         with self._lock:
             self._subscribers.append(subscriber)
+
+    def on_user_change(self, subscriber: UserChangeSubscriber) -> None:
+        with self._lock:
+            self._user_subscribers.append(subscriber)
 
     def publish(self, event: Event) -> None:
         with self._lock:
@@ -56,6 +91,21 @@ class InProcessEventBus:
                 subscriber(event)
             except Exception:
                 logger.exception("Event subscriber failed for %s", event.name)
+
+    def publish_user_change(self, change: UserChanged) -> None:
+        with self._lock:
+            subscribers = list(self._user_subscribers)
+        for subscriber in subscribers:
+            try:
+                subscriber(change)
+            except Exception:
+                logger.exception("User change subscriber failed")
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
 
 
 def timestamp() -> int:

@@ -146,6 +146,15 @@ class ModelLoader:
             )
         return record
 
+    def loaded_models(self) -> list[str]:
+        """Keys of the models with anything in the cache, most recently used last."""
+        return list(dict.fromkeys(cached.split("|", 1)[0] for cached in self.cache.lru_keys()))
+
+    def loaded_main_models(self) -> list[str]:
+        """Keys of the main models in the cache (what model-aware dispatch prefers)."""
+        parts = (cached.split("|") for cached in self.cache.lru_keys())
+        return list(dict.fromkeys(p[0] for p in parts if len(p) > 1 and p[1] == "main"))
+
     def forget(self, key: str) -> int:
         """Drop everything cached for model `key` (after it was deleted, moved or changed)."""
         return self.cache.discard_prefix(f"{key}|")

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gesso.engine.graph import Graph, InvalidGraph, field_adapter, node_class
+from gesso.engine.preflight import MainModel
 from gesso.engine.registry import NodeRegistry, input_fields
 from gesso.queue.schemas import Batch, BatchDatum, NodeFieldValue
 from gesso.queue.store import NewItem, QueueItemRecord
@@ -56,9 +57,16 @@ def expand(batch: Batch, graph: Graph, limit: int) -> Iterator[tuple[dict[str, A
 
 
 def new_queue_items(
-    batch: Batch, graph: Graph, queue_id: str, user_id: str, priority: int, limit: int
+    batch: Batch,
+    graph: Graph,
+    queue_id: str,
+    user_id: str,
+    priority: int,
+    limit: int,
+    main: MainModel | None = None,
 ) -> list[NewItem]:
-    """The batch's items (at most `limit`), owned by `user_id`."""
+    """The batch's items (at most `limit`), owned by `user_id`, each with the main model it
+    loads (`main`, after the item's batch values) for model-aware dispatch."""
     return [
         NewItem(
             queue_id=queue_id,
@@ -70,6 +78,7 @@ def new_queue_items(
             destination=batch.destination,
             field_values=[v.model_dump(mode="json") for v in values] or None,
             workflow=batch.workflow,
+            model_key=main.for_session(v.model_dump(mode="json") for v in values) if main else None,
         )
         for session, values in expand(batch, graph, limit)
     ]
@@ -120,4 +129,5 @@ def retry_item(record: QueueItemRecord) -> NewItem:
         field_values=record.field_values,
         workflow=record.workflow,
         retried_from_item_id=record.retried_from_item_id or record.item_id,
+        model_key=record.model_key,
     )

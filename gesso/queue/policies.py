@@ -8,22 +8,30 @@
   out of pending items). Priority orders items only within one user. One user's 500-image batch
   therefore cannot hold everybody else back: each waiting user gets a turn before anyone gets a
   second.
+- Model-aware dispatch (both policies): a worker that already holds some main models in memory
+  may take the *next* fair item instead of the fair one when the fair item needs a model it does
+  not hold and the next one needs a model it does. The fair item is then marked passed over and
+  is never passed again, so nobody waits more than one extra turn. A weighted turn that goes on
+  (its user has items left and turns left) is never passed over.
 
 Both read only the pending range of their indexes and one row of `queue_turns`, so their cost is
-independent of history.
+independent of history. Rows another worker is claiming are skipped (`FOR UPDATE SKIP LOCKED`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gesso.config import Settings
-from gesso.queue import store
+from gesso.queue import claim_store
+from gesso.queue.claim_store import Candidate
 from gesso.queue.tables import queue_turns
+
+NO_MODELS: frozenset[str] = frozenset()
 
 # (conn, user_id) -> the user's queue weight (the quotas domain resolves it).
 WeightOf = Callable[[Connection, str], int]
@@ -32,20 +40,37 @@ WeightOf = Callable[[Connection, str], int]
 class DequeuePolicy(Protocol):
     name: str
 
-    def pick(self, conn: Connection, queue_id: str) -> int | None: ...
+    def pick(self, conn: Connection, queue_id: str, loaded_models: Set[str] = NO_MODELS) -> int | None: ...
 
     def served(self, conn: Connection, queue_id: str, user_id: str) -> None:
         """Record that `pick`'s item (of `user_id`) was claimed, in the same transaction."""
 
 
+def prefer_loaded(conn: Connection, fair: Candidate, following: Candidate | None, loaded: Set[str]) -> int:
+    """The fair item, unless the worker holds the next item's model and not the fair one's."""
+    if (
+        following is None
+        or fair.passed_over
+        or fair.model_key is None
+        or fair.model_key in loaded
+        or following.model_key not in loaded
+    ):
+        return fair.item_id
+    claim_store.mark_passed_over(conn, fair.item_id)
+    return following.item_id
+
+
 class FifoPolicy:
     name = "FIFO"
 
-    def pick(self, conn: Connection, queue_id: str) -> int | None:
-        return store.first_pending(conn, queue_id)
+    def pick(self, conn: Connection, queue_id: str, loaded_models: Set[str] = NO_MODELS) -> int | None:
+        found = claim_store.pending_candidates(conn, queue_id, limit=2 if loaded_models else 1)
+        if not found:
+            return None
+        return prefer_loaded(conn, found[0], found[1] if len(found) > 1 else None, loaded_models)
 
     def served(self, conn: Connection, queue_id: str, user_id: str) -> None:
-        store.record_turn(conn, queue_id, user_id)
+        claim_store.record_turn(conn, queue_id, user_id)
 
 
 def _equal_weights(conn: Connection, user_id: str) -> int:
@@ -58,14 +83,18 @@ class RoundRobinPolicy:
     def __init__(self, weight_of: WeightOf = _equal_weights) -> None:
         self._weight_of = weight_of
 
-    def pick(self, conn: Connection, queue_id: str) -> int | None:
+    def pick(self, conn: Connection, queue_id: str, loaded_models: Set[str] = NO_MODELS) -> int | None:
         last = _last_turn(conn, queue_id)
         if last is not None and last.streak < self._weight_of(conn, last.user_id):
-            item_id = store.first_pending(conn, queue_id, last.user_id)
-            if item_id is not None:
-                return item_id  # the current turn goes on
-        user_id = store.least_recently_served_user(conn, queue_id)
-        return None if user_id is None else store.first_pending(conn, queue_id, user_id)
+            current = claim_store.pending_candidates(conn, queue_id, last.user_id, limit=1)
+            if current:
+                return current[0].item_id  # the current turn goes on
+        users = claim_store.least_recently_served_users(conn, queue_id, limit=2 if loaded_models else 1)
+        firsts = [claim_store.pending_candidates(conn, queue_id, user, limit=1) for user in users]
+        found = [candidates[0] for candidates in firsts if candidates]
+        if not found:
+            return None
+        return prefer_loaded(conn, found[0], found[1] if len(found) > 1 else None, loaded_models)
 
     def served(self, conn: Connection, queue_id: str, user_id: str) -> None:
         last = _last_turn(conn, queue_id)
@@ -73,7 +102,7 @@ class RoundRobinPolicy:
             mine = sa.and_(queue_turns.c.queue_id == queue_id, queue_turns.c.user_id == user_id)
             conn.execute(sa.update(queue_turns).where(mine).values(streak=queue_turns.c.streak + 1))
         else:
-            store.record_turn(conn, queue_id, user_id)  # a new turn, streak 1
+            claim_store.record_turn(conn, queue_id, user_id)  # a new turn, streak 1
 
 
 def _last_turn(conn: Connection, queue_id: str) -> sa.Row[Any, Any] | None:

@@ -13,13 +13,15 @@ from gesso.audit.service import AuditLog
 from gesso.auth.actor import Actor
 from gesso.db.engine import Database
 from gesso.engine.graph import Graph, parse_graph
+from gesso.engine.preflight import main_model
 from gesso.engine.registry import NodeRegistry
 from gesso.errors import NotFound
 from gesso.events.bus import Event, EventBus
-from gesso.queue import events, filters, store
+from gesso.queue import claim_store, events, filters, store
 from gesso.queue.access import bulk_owner, own_items, require_mutate_item, sees_in_full
 from gesso.queue.auditing import record_cancel_of_others, record_enqueue
 from gesso.queue.batch import check_batch_data, new_queue_items, requested_count, retry_item
+from gesso.queue.dispatch import Dispatcher
 from gesso.queue.policies import DequeuePolicy
 from gesso.queue.sanitize import item_for
 from gesso.queue.schemas import (
@@ -35,8 +37,6 @@ from gesso.quotas.service import QuotaService, demand_of
 from gesso.users.service import UserChange
 
 logger = logging.getLogger(__name__)
-
-INTERRUPTED_MESSAGE = "The server stopped while this item was running; it was not finished."
 
 
 class QueueItemNotFound(NotFound):
@@ -74,12 +74,17 @@ class QueueService:
         self._audit = audit
         self._registry = registry
         self._bus = bus
-        self.policy = policy
         self._max_queue_size = max_queue_size
         self._preflight = preflight
         self._quotas = quotas
         self._cancel_listeners: list[Callable[[Sequence[int]], None]] = []
         self._enqueue_listeners: list[Callable[[], None]] = []
+        # The worker's side of the queue: claim, finish, release, fail.
+        self.dispatch = Dispatcher(db, policy, self.publish_status, self._notify_enqueued, quotas)
+
+    def _notify_enqueued(self) -> None:
+        for listener in self._enqueue_listeners:
+            listener()
 
     def on_cancel(self, listener: Callable[[Sequence[int]], None]) -> None:
         self._cancel_listeners.append(listener)
@@ -95,16 +100,14 @@ class QueueService:
         graph = parse_graph(batch.graph, self._registry)
         check_batch_data(batch, graph, self._registry)
         if self._preflight is not None:
-            batch_values = [
-                (d.node_path, d.field_name, _plain(i)) for g in batch.data or [] for d in g for i in d.items
-            ]
-            self._preflight(actor, graph, batch_values)
+            self._preflight(actor, graph, self._batch_values(batch))
         requested = requested_count(batch)
+        main = main_model(graph, self._registry, self._batch_values(batch))
         with self._db.write() as conn:
             room = max(0, self._max_queue_size - store.pending_count(conn, queue_id))
             top = store.max_pending_priority(conn, queue_id)
             priority = (top or 0) + 1 if prepend and top is not None else 0
-            new_items = new_queue_items(batch, graph, queue_id, actor.user_id, priority, room)
+            new_items = new_queue_items(batch, graph, queue_id, actor.user_id, priority, room, main)
             self._within_quotas(conn, new_items)
             item_ids = store.insert_items(conn, new_items)
             record_enqueue(self._audit, conn, actor, queue_id, batch, len(item_ids), requested)
@@ -126,6 +129,10 @@ class QueueService:
         for user_id in sorted({item.user_id for item in items}) if self._quotas else ():
             demand = demand_of(item.session for item in items if item.user_id == user_id)
             self._quotas.check_enqueue(conn, user_id, demand)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _batch_values(batch: Batch) -> list[tuple[str, str, Any]]:
+        return [(d.node_path, d.field_name, _plain(i)) for g in batch.data or [] for d in g for i in d.items]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -179,7 +186,7 @@ class QueueService:
 
     def next(self, actor: Actor, queue_id: str) -> SessionQueueItem | None:
         with self._db.read() as conn:
-            item_id = store.first_pending(conn, queue_id)
+            item_id = claim_store.first_pending(conn, queue_id)
             record = store.get_item(conn, item_id) if item_id is not None else None
         return None if record is None else item_for(actor, to_item(record))
 
@@ -352,41 +359,6 @@ class QueueService:
             canceled = store.cancel_where(conn, queue_id, filters.of_item(item_id))
             record_cancel_of_others(self._audit, conn, actor, queue_id, canceled)
         self._announce_canceled(queue_id, canceled, summary=False)
-
-    # -- worker side -----------------------------------------------------------------------
-
-    def claim_next(self, queue_id: str) -> QueueItemRecord | None:
-        with self._db.write() as conn:
-            item_id = self.policy.pick(conn, queue_id)
-            if item_id is None or not store.set_status(conn, item_id, "in_progress"):
-                return None
-            record = store.get_item(conn, item_id)
-            assert record is not None
-            self.policy.served(conn, queue_id, record.user_id)
-        self.publish_status(record)
-        return record
-
-    def finish(
-        self, item_id: int, status: str, session: dict[str, Any], error: tuple[str, str, str] | None = None
-    ) -> None:
-        with self._db.write() as conn:
-            changed = store.set_status(conn, item_id, status, error=error, session=session)
-            if not changed:
-                store.save_session(conn, item_id, session)
-            record = store.get_item(conn, item_id)
-            if changed and record is not None and record.completed_at and self._quotas:
-                self._quotas.record_run(conn, record.user_id, record.started_at, record.completed_at)
-        if changed and record is not None:
-            self.publish_status(record)
-
-    def fail_interrupted(self) -> int:
-        with self._db.write() as conn:
-            ids = store.in_progress_ids(conn)
-            for item_id in ids:
-                store.set_status(conn, item_id, "failed", error=("ServerRestarted", INTERRUPTED_MESSAGE, ""))
-        if ids:
-            logger.warning("Marked %d interrupted queue item(s) as failed", len(ids))
-        return len(ids)
 
     def publish_status(self, record: QueueItemRecord) -> None:
         owner = Actor(user_id=record.user_id, email="", display_name=None, is_admin=False)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.db.metadata import utcnow
-from gesso.queue.tables import queue_turns, session_queue, session_queue_counts
+from gesso.queue.tables import session_queue, session_queue_counts
 from gesso.users.tables import users
 
 sq = session_queue
@@ -47,6 +47,9 @@ class QueueItemRecord:
     completed_at: datetime | None
     user_display_name: str | None
     user_email: str | None
+    worker_id: str | None = None
+    model_key: str | None = None
+    passed_over: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class NewItem:
     field_values: list[dict[str, Any]] | None
     workflow: dict[str, Any] | None
     retried_from_item_id: int | None = None
+    model_key: str | None = None  # the main model the graph loads (model-aware dispatch)
 
 
 _SELECT = sa.select(
@@ -92,6 +96,7 @@ def _row(item: NewItem, now: datetime) -> dict[str, Any]:
         "session": json.dumps(item.session),
         "workflow": json.dumps(item.workflow) if item.workflow is not None else None,
         "retried_from_item_id": item.retried_from_item_id,
+        "model_key": item.model_key,
         "created_at": now,
         "updated_at": now,
     }
@@ -120,6 +125,12 @@ def _adjust(conn: Connection, queue_id: str, status: str, delta: int) -> None:
     mine = sa.and_(counts.c.queue_id == queue_id, counts.c.status == status)
     if conn.execute(sa.update(counts).where(mine).values(n=counts.c.n + delta)).rowcount == 0:
         conn.execute(sa.insert(counts).values(queue_id=queue_id, status=status, n=delta))
+
+
+def move_count(conn: Connection, queue_id: str, old_status: str, new_status: str) -> None:
+    """One item of `queue_id` moved from `old_status` to `new_status` (running totals)."""
+    _adjust(conn, queue_id, old_status, -1)
+    _adjust(conn, queue_id, new_status, 1)
 
 
 def _adjust_for(conn: Connection, item_ids: Sequence[int], new_status: str | None) -> None:
@@ -252,48 +263,6 @@ def current_item(conn: Connection, queue_id: str) -> QueueItemRecord | None:
         _SELECT.where(sq.c.queue_id == queue_id, sq.c.status == "in_progress").order_by(sq.c.item_id).limit(1)
     ).first()
     return None if row is None else _record(row)
-
-
-def first_pending(conn: Connection, queue_id: str, user_id: str | None = None) -> int | None:
-    """FIFO order: priority DESC, item_id ASC (served by ix_session_queue_fifo / _user_status)."""
-    query = sa.select(sq.c.item_id).where(sq.c.queue_id == queue_id, sq.c.status == "pending")
-    if user_id is not None:
-        query = query.where(sq.c.user_id == user_id)
-    query = query.order_by(sq.c.priority.desc(), sq.c.item_id).limit(1)
-    return conn.execute(query.with_for_update(skip_locked=True)).scalar()
-
-
-def least_recently_served_user(conn: Connection, queue_id: str) -> str | None:
-    """Among users with pending items: never served first (earliest item first), then the one
-    whose last turn is oldest."""
-    waiting = (
-        sa.select(sq.c.user_id, sa.func.min(sq.c.item_id).label("first_item"))
-        .where(sq.c.queue_id == queue_id, sq.c.status == "pending")
-        .group_by(sq.c.user_id)
-        .subquery()
-    )
-    query = (
-        sa.select(waiting.c.user_id)
-        .select_from(
-            waiting.outerjoin(
-                queue_turns,
-                sa.and_(queue_turns.c.queue_id == queue_id, queue_turns.c.user_id == waiting.c.user_id),
-            )
-        )
-        .order_by(sa.nulls_first(queue_turns.c.last_served.asc()), waiting.c.first_item)
-        .limit(1)
-    )
-    return conn.execute(query).scalar()
-
-
-def record_turn(conn: Connection, queue_id: str, user_id: str) -> None:
-    latest = conn.execute(
-        sa.select(sa.func.max(queue_turns.c.last_served)).where(queue_turns.c.queue_id == queue_id)
-    ).scalar()
-    turn = (latest or 0) + 1
-    mine = sa.and_(queue_turns.c.queue_id == queue_id, queue_turns.c.user_id == user_id)
-    if conn.execute(sa.update(queue_turns).where(mine).values(last_served=turn, streak=1)).rowcount == 0:
-        conn.execute(sa.insert(queue_turns).values(queue_id=queue_id, user_id=user_id, last_served=turn))
 
 
 def set_status(

@@ -28,6 +28,11 @@ session_queue = sa.Table(
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Column("started_at", UtcDateTime(), nullable=True),
     sa.Column("completed_at", UtcDateTime(), nullable=True),
+    # Migration 0012: the worker that claimed the item, and the main model its graph loads.
+    sa.Column("worker_id", sa.String(64), nullable=True),
+    sa.Column("model_key", sa.String(64), nullable=True),
+    # Set when model-aware dispatch let another item go first; such an item is never passed again.
+    sa.Column("passed_over", sa.Boolean(), nullable=False, server_default=sa.false()),
     info={OWNED_BY_USER: True},
 )
 sa.Index(

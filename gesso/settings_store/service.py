@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from gesso.db.engine import Database
 from gesso.settings_store import store
 
 JWT_SECRET_KEY = "jwt_secret"
+INSTALLATION_ID_KEY = "installation_id"
 
 
 class MissingJwtSecret(Exception):
@@ -39,6 +41,14 @@ class AppSettings:
                 "(this logs every user out)."
             )
         return secret
+
+    def installation_id(self) -> str:
+        """This installation's id (migration 0008), naming its Redis channels."""
+        value = self.get(INSTALLATION_ID_KEY)
+        if not value:
+            value = uuid.uuid4().hex
+            self.set(INSTALLATION_ID_KEY, value)
+        return value
 
     def rotate_jwt_secret(self) -> None:
         """Write a fresh secret; the caller revokes sessions in the same breath."""

@@ -45,8 +45,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "events": frozenset({"auth", "users"}),
     "models": frozenset({"audit", "auth", "engine", "events", "settings_store", "users", "groups"}),
     "engine.nodes": frozenset({"engine", "models", "auth"}),
-    "queue": frozenset({"audit", "auth", "users", "groups", "engine", "events", "quotas"}),
-    "worker": frozenset({"auth", "users", "engine", "queue", "events"}),
+    # queue: the shared pause flag lives in app_settings (every worker process reads it).
+    "queue": frozenset({"audit", "auth", "users", "groups", "engine", "events", "quotas", "settings_store"}),
+    # worker: the Workers panel names the models a worker holds (models.tables).
+    "worker": frozenset({"auth", "users", "engine", "queue", "events", "models"}),
 }
 
 

@@ -31,3 +31,14 @@ def test_unreachable_postgresql_is_one_line_and_exit_code(gesso: Gesso, root: Pa
         assert "cannot connect to postgresql+psycopg://gesso:***@127.0.0.1" in line, line
         assert "sekret-pw" not in run.err + run.out
         assert "Traceback" not in run.err
+
+
+def test_unreachable_redis_is_one_line_and_exit_code(gesso: Gesso, root: Path) -> None:
+    url = f"redis://:sekret-pw@127.0.0.1:{free_port()}/0"
+    for command in (("serve", "--port", str(free_port())), ("users", "list")):
+        run = gesso(*command, env={"GESSO_REDIS_URL": url})
+        line = run.one_line_error()
+        assert (
+            f"cannot connect to Redis at redis://***@127.0.0.1:{url.rsplit(':', 1)[1].split('/')[0]}" in line
+        )
+        assert "sekret-pw" not in run.err + run.out and "Traceback" not in run.err

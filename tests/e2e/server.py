@@ -96,15 +96,26 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """Start `gesso serve` on a free port and wait until it answers; every server is stopped.
 
     `base_path` must match the root's `base_url` so readiness is checked at the right place.
+    A test that also asks for `root` runs its servers on that test's database (PostgreSQL in the
+    `--db postgresql` pass); others use SQLite under their own roots.
     """
     servers: list[Server] = []
 
-    def _start(root: Path, port: int | None = None, base_path: str = "") -> Server:
+    def _start(
+        root: Path,
+        port: int | None = None,
+        base_path: str = "",
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> Server:
         port = port or free_port()
         log_path = tmp_path / f"serve-{len(servers)}.log"
         log_file = log_path.open("wb")
         process = subprocess.Popen(
-            serve_command(root, port), stdout=log_file, stderr=subprocess.STDOUT, env=clean_env()
+            [*serve_command(root, port), *args],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**clean_env(), **(env or {})},
         )
         server = Server(root, port, process, log_path, log_file, base_path)
         servers.append(server)

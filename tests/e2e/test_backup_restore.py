@@ -65,9 +65,14 @@ class Load(threading.Thread):
                 self.done += 1
 
 
+# Live state of running processes, not data: the server's worker row turns `stopped` when it stops.
+LIVE_TABLES = {"workers"}
+
+
 def rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     with closing(sqlite3.connect(db)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        found = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        tables = [r[0] for r in found if r[0] not in LIVE_TABLES]
         # Table names come from the database's own catalogue.
         return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}  # noqa: S608
 

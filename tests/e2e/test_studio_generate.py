@@ -153,6 +153,15 @@ def test_single_user_installs_a_model_and_generates_from_the_panel(
     page.get_by_role("button", name="Resume").click()
     expect(page.get_by_test_id("queue-counts")).not_to_contain_text("Paused")
 
+    # The Workers panel: the server's own worker, idle, holding the model it just used.
+    worker = page.get_by_role("table", name="Workers").get_by_test_id("worker")
+    expect(worker).to_have_count(1)
+    expect(worker).to_contain_text("Idle")
+    expect(worker).to_contain_text("inside the server")
+    expect(worker).to_contain_text("tiny-sd", timeout=15_000)
+    expect(worker).to_contain_text(re.compile(r"just now|\d+ s ago"))
+    me.screenshot("su-queue-workers")
+
     # "Use these parameters" puts the image's prompt and (fixed) seed back into the panel.
     nav(page, "Generate")
     page.get_by_test_id("board-link").filter(has_text="Cats").click()
@@ -269,6 +278,7 @@ def test_user_generates_and_sees_others_only_as_another_user(
     expect(mine.first).to_contain_text(PROMPT)
     for control in ("Pause", "Resume"):
         expect(page.get_by_role("button", name=control)).to_have_count(0)
+    expect(page.get_by_role("table", name="Workers")).to_have_count(0)  # administrators only
     expect(page.get_by_role("button", name="Clear my items")).to_be_enabled()
     alice.screenshot("mu-user-queue")
 

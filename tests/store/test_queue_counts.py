@@ -42,14 +42,14 @@ def test_running_totals_follow_every_kind_of_change(services: Services) -> None:
     queue.enqueue_batch(SYSTEM_ACTOR, "default", Batch(graph=GRAPH, runs=6), prepend=False)
     assert totals(services) == recount(services) == {**recount(services), "pending": 6}
 
-    claimed = queue.claim_next("default")
+    claimed = queue.dispatch.claim_next("default")
     assert claimed is not None
-    queue.finish(claimed.item_id, "completed", claimed.session)
-    second = queue.claim_next("default")
+    queue.dispatch.finish(claimed.item_id, "completed", claimed.session)
+    second = queue.dispatch.claim_next("default")
     assert second is not None
-    queue.finish(second.item_id, "failed", second.session, ("E", "boom", ""))
-    queue.finish(second.item_id, "completed", second.session)  # a finished item never moves again
-    third = queue.claim_next("default")
+    queue.dispatch.finish(second.item_id, "failed", second.session, ("E", "boom", ""))
+    queue.dispatch.finish(second.item_id, "completed", second.session)  # a finished item never moves again
+    third = queue.dispatch.claim_next("default")
     assert third is not None
     assert totals(services) == recount(services)
 

@@ -1688,6 +1688,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Workers
+         * @description Live workers, and those stopped or lost within the last hour.
+         */
+        get: operations["list_workers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/images/i/{image_name}/full": {
         parameters: {
             query?: never;
@@ -3311,6 +3331,57 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /** WorkerDTO */
+        WorkerDTO: {
+            /** Worker Id */
+            worker_id: string;
+            /**
+             * Name
+             * @description `--name`, or HOST-PID; the API process's own worker is HOST-serve-PORT
+             */
+            name: string;
+            /**
+             * Device
+             * @description cpu, mps, cuda or cuda:N
+             */
+            device: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "idle" | "busy" | "paused" | "stopping" | "stopped" | "lost";
+            /** Current Item Id */
+            current_item_id: number | null;
+            /**
+             * Loaded Models
+             * @description keys of the models the worker holds in memory
+             */
+            loaded_models: string[];
+            /**
+             * Loaded Model Names
+             * @description their names (the key where a model was removed)
+             */
+            loaded_model_names: string[];
+            /** Hostname */
+            hostname: string;
+            /** Pid */
+            pid: number;
+            /**
+             * In Process
+             * @description the worker inside a `gesso serve` process
+             */
+            in_process: boolean;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Last Heartbeat
+             * Format: date-time
+             */
+            last_heartbeat: string;
         };
     };
     responses: never;
@@ -14934,6 +15005,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditAction"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TooManyRequestsDetail"];
+                };
+            };
+        };
+    };
+    list_workers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerDTO"][];
                 };
             };
             /** @description Bad Request */

@@ -57,3 +57,5 @@ export type ResetLinkCreated = Schemas["ResetLinkCreated"];
 export type SsoLoginResponse = Schemas["SsoLoginResponse"];
 export type TwoFactorStatus = Schemas["TwoFactorStatus"];
 export type TwoFactorSetup = Schemas["TwoFactorSetupResponse"];
+export type WorkerDTO = Schemas["WorkerDTO"];
+export type WorkerState = WorkerDTO["state"];

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gesso.engine.nodes.bench import BENCHMARK_NODES
 from gesso.engine.nodes.compose import COMPOSE_NODES
 from gesso.engine.nodes.controlnet import CONTROL_NODES
 from gesso.engine.nodes.diffusers_sd import DIFFUSERS_NODES
@@ -22,10 +23,10 @@ NODE_GROUPS = (
 )  # fmt: skip
 
 
-def build_registry() -> NodeRegistry:
-    """A fresh registry holding every built-in node type."""
+def build_registry(*, benchmark_nodes: bool = False) -> NodeRegistry:
+    """A fresh registry holding every built-in node type (and `bench_sleep` when asked)."""
     registry = NodeRegistry()
-    for group in NODE_GROUPS:
+    for group in (*NODE_GROUPS, BENCHMARK_NODES) if benchmark_nodes else NODE_GROUPS:
         for node_class in group:
             registry.register(node_class)
     return registry

@@ -21,10 +21,12 @@ import { QueueCounts } from "./queue-counts";
 import { QueueItemDetails } from "./queue-item-details";
 import { QueueHeaderRow, QueueItemRow } from "./queue-item-row";
 import classes from "./queue.module.css";
+import { WorkersPanel } from "./workers-panel";
 
 /** Everyone's place in line, a page at a time: own items in full, others' as "another user"
  * (administrators see all); live progress of one's running item; details, retry, cancel (one
- * item, a batch, or all waiting), clear, and for administrators pause and resume. */
+ * item, a batch, or all waiting), clear, and for administrators pause and resume and the Workers
+ * panel. */
 export function QueuePage() {
   const session = useSession();
   const [page, setPage] = useState(1);
@@ -153,6 +155,7 @@ export function QueuePage() {
       {openItem !== null && (
         <QueueItemDetails itemId={openItem} onClose={() => setOpenItem(null)} onCancel={cancelItem} onRetry={retryItem} />
       )}
+      {admin && <WorkersPanel />}
       {clearing && <ClearQueueModal admin={admin} onClose={() => setClearing(false)} />}
     </Stack>
   );
