@@ -41,6 +41,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("GESSO_TEST_DB", "sqlite"),
         help="database every test's server runs on (PostgreSQL: a throw-away cluster per session)",
     )
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that touch this pass's database (they use the `database_url` "
+        "fixture, directly or through `root`, `make_client`, …, or a module's `shared_root`) and "
+        "drive no browser; `make test` uses it for its PostgreSQL pass",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,6 +67,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_sqlite)
         if "postgresql_only" in item.keywords and not on_postgresql:
             item.add_marker(skip_postgresql)
+    if config.getoption("--database-tests-only"):
+        left_out = [item for item in items if not touches_database(item)]
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if touches_database(item)]
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Whether a test depends on the database backend: its server, store or CLI runs on the
+    `database_url` fixture (every `root`-based fixture asks for it) or on a module's
+    `shared_root`, or it needs PostgreSQL itself. Browser tests are left out: the API calls
+    they make are the ones tests/api checks."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "browser" in fixtures:
+        return False
+    return bool({"database_url", "shared_root"} & set(fixtures)) or "postgresql_only" in item.keywords
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +115,33 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     url = pg.fresh(empty=request.node.get_closest_marker("empty_database") is not None)
     yield from databases.use(url)
     pg.drop(url)
+
+
+@pytest.fixture(scope="module")
+def shared_root(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[databases.SharedRoot]:
+    """New roots for a module's shared worlds (module-scoped fixtures), each on a database of its
+    own: a file under the root on SQLite, a fresh clone with `--db postgresql` (dropped after the
+    module)."""
+    pg: databases.PostgresDatabases | None = None
+    if request.config.getoption("--db") == "postgresql":
+        pg = request.getfixturevalue("pg_databases")
+    made: list[tuple[Path, str]] = []
+
+    def _make(name: str) -> Path:
+        path = tmp_path_factory.mktemp(name)
+        if pg is not None:
+            url = pg.fresh()
+            databases.bind(path, url)
+            made.append((path, url))
+        return path
+
+    yield _make
+    for path, url in made:
+        databases.unbind(path)
+        assert pg is not None
+        pg.drop(url)
 
 
 @pytest.fixture

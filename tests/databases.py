@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,11 @@ from tests.services.postgres import PostgresCluster
 TEMPLATE = "gesso_template"
 _names = itertools.count(1)
 _current_url: str | None = None
+# Roots of module-scoped worlds (the `shared_root` fixture) and the PostgreSQL database of each.
+_root_urls: dict[Path, str] = {}
+
+SharedRoot = Callable[[str], Path]
+"""The `shared_root` fixture: a new root by name for a module-scoped world."""
 
 
 def current_url() -> str | None:
@@ -33,8 +38,8 @@ def current_url() -> str | None:
 
 
 def settings(root: Path, **overrides: Any) -> Settings:
-    """`Settings(root=…)` on this test's database."""
-    overrides.setdefault("database_url", _current_url)
+    """`Settings(root=…)` on this test's database (or on the database of a shared root)."""
+    overrides.setdefault("database_url", _root_urls.get(root, _current_url))
     return Settings(root=root, **overrides)
 
 
@@ -90,6 +95,16 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         self.cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+def bind(root: Path, url: str) -> None:
+    """Give a module's shared root a database of its own: every server, query and statement on
+    that root uses it, whichever test runs."""
+    _root_urls[root] = url
+
+
+def unbind(root: Path) -> None:
+    _root_urls.pop(root, None)
 
 
 def use(url: str | None) -> Iterator[str | None]:

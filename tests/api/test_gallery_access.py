@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.databases import SharedRoot
 from tests.gallery_helpers import (
     API,
     METADATA,
@@ -265,8 +266,8 @@ assert set(ROUTES) == set(EXPECTED)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with open_world(tmp_path_factory.mktemp("gallery")) as opened:
+def world(shared_root: SharedRoot) -> Iterator[World]:
+    with open_world(shared_root("gallery")) as opened:
         yield opened
 
 
@@ -277,8 +278,8 @@ def mu(world: World) -> World:
 
 
 @pytest.fixture(scope="module")
-def single_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with open_client(tmp_path_factory.mktemp("single")) as client:
+def single_user(shared_root: SharedRoot) -> Iterator[TestClient]:
+    with open_client(shared_root("single")) as client:
         yield client
 
 

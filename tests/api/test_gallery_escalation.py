@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import AppFactory
+from tests.databases import SharedRoot
 from tests.factories import USER_PASSWORD, admin_token, bearer, login_as, make_user
 from tests.gallery_helpers import (
     API,
@@ -30,8 +31,8 @@ MEDIA_SUFFIXES = ("", "/metadata", "/full", "/thumbnail", "/urls")
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with open_world(tmp_path_factory.mktemp("escalation")) as opened:
+def world(shared_root: SharedRoot) -> Iterator[World]:
+    with open_world(shared_root("escalation")) as opened:
         yield opened
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.databases import SharedRoot
 from tests.factories import bearer
 from tests.gallery_helpers import API, World, create_board, noise_png, open_world, set_visibility, upload
 
@@ -18,8 +19,8 @@ DOWNLOAD = f"{API}/images/download"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with open_world(tmp_path_factory.mktemp("downloads")) as opened:
+def world(shared_root: SharedRoot) -> Iterator[World]:
+    with open_world(shared_root("downloads")) as opened:
         yield opened
 
 

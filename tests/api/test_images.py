@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from tests.conftest import AppFactory
+from tests.databases import SharedRoot
 from tests.factories import bearer
 from tests.gallery_helpers import (
     API,
@@ -36,8 +37,8 @@ from tests.gallery_helpers import (
 
 
 @pytest.fixture(scope="module")
-def single_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Path]]:
-    root = tmp_path_factory.mktemp("images")
+def single_user(shared_root: SharedRoot) -> Iterator[tuple[TestClient, Path]]:
+    root = shared_root("images")
     with open_client(root) as client:
         yield client, root
 
@@ -287,8 +288,8 @@ def test_system_patches_starred_and_category(su: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with open_world(tmp_path_factory.mktemp("images-mu")) as opened_world:
+def world(shared_root: SharedRoot) -> Iterator[World]:
+    with open_world(shared_root("images-mu")) as opened_world:
         yield opened_world
 
 

@@ -16,8 +16,8 @@ PROBE_FIELDS = ("user_id", "owner_id", "user", "is_admin")
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    with open_world(tmp_path / "root") as w:
+def world(root: Path) -> Iterator[World]:
+    with open_world(root) as w:
         yield w
 
 

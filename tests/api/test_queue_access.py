@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.databases import SharedRoot
 from tests.factories import USER_PASSWORD, bearer, login_as, make_user
 from tests.gallery_helpers import (
     World,
@@ -54,8 +55,8 @@ REDACTED |= dict.fromkeys(NULLED)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with open_world(tmp_path_factory.mktemp("queue_access")) as opened:
+def world(shared_root: SharedRoot) -> Iterator[World]:
+    with open_world(shared_root("queue_access")) as opened:
         yield opened
 
 

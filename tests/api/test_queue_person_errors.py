@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.databases import SharedRoot
 from tests.factories import bearer
 from tests.gallery_helpers import World, open_world
 from tests.queue_helpers import Q, add_graph, div_graph, enqueue, get_item, list_all, resume, sql, wait_for
@@ -22,8 +23,8 @@ TRACEBACK = f'Traceback (most recent call last):\n  File "{MODEL_PATH}"\nModelLo
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with open_world(tmp_path_factory.mktemp("person_errors")) as opened:
+def world(shared_root: SharedRoot) -> Iterator[World]:
+    with open_world(shared_root("person_errors")) as opened:
         yield opened
 
 
