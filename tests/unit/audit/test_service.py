@@ -1,5 +1,6 @@
-"""`AuditLog` on a real migrated SQLite file: same-transaction recording, redaction, paging,
-export, retention pruning, and the `gesso audit export` command."""
+"""`AuditLog` on a real migrated database (SQLite, or PostgreSQL with `--db postgresql`):
+same-transaction recording, redaction, paging, export, retention pruning, and the
+`gesso audit export` command."""
 
 from __future__ import annotations
 
