@@ -99,11 +99,9 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
+        device = services.worker.device_name  # chosen before it registers, so its row names it
         services.start_worker_process()
-        logger.info(
-            "Gesso %s worker %r on %s started (on stop: %s)",
-            __version__, name, services.worker.device_name, args.on_stop,
-        )  # fmt: skip
+        logger.info("Gesso %s worker %r on %s started (on stop: %s)", __version__, name, device, args.on_stop)
         stopping.wait()
         logger.info("Worker %r stopping (%s the running item)", name, mode[0])
         services.worker.stop(timeout=None, mode=mode[0])

@@ -64,6 +64,11 @@ class NodeModels(Protocol):
     def device(self) -> str: ...
 
     @property
+    def known_device(self) -> str | None:
+        """The device once chosen, without choosing it (which imports torch)."""
+        ...
+
+    @property
     def torch_dtype(self) -> Any: ...
 
     @property

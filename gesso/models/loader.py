@@ -104,6 +104,12 @@ class ModelLoader:
         return self._device
 
     @property
+    def known_device(self) -> str | None:
+        """The device if chosen (configured, or picked by a first load); None before that.
+        Asking costs nothing: `device` imports torch to choose."""
+        return self._device
+
+    @property
     def dtype(self) -> str:
         return self._dtype or dtype_for(self.device)
 

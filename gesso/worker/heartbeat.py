@@ -62,7 +62,10 @@ class Heartbeat:
     def beat_once(self, *, reap: bool = True) -> None:
         assert self.worker_id is not None
         state, item, loaded = self._status()
-        if not self._registry.beat(self.worker_id, state=state, current_item_id=item, loaded_models=loaded):
+        beat = self._registry.beat(
+            self.worker_id, state=state, current_item_id=item, loaded_models=loaded, device=self._device()
+        )
+        if not beat:
             # Declared lost (we were silent too long, e.g. the database was away): what we ran
             # has been failed already. Stop it, and come back as a new worker.
             logger.warning("Worker %r had been declared lost; registering again", self.name)

@@ -81,7 +81,13 @@ class WorkerRegistry:
         return record
 
     def beat(
-        self, worker_id: str, *, state: str, current_item_id: int | None, loaded_models: Sequence[str]
+        self,
+        worker_id: str,
+        *,
+        state: str,
+        current_item_id: int | None,
+        loaded_models: Sequence[str],
+        device: str,
     ) -> bool:
         """False when this worker had been declared lost (its item failed meanwhile)."""
         with self._db.write() as conn:
@@ -91,6 +97,7 @@ class WorkerRegistry:
                 state=state,
                 current_item_id=current_item_id,
                 loaded_models=loaded_models,
+                device=device,
                 now=self._clock(),
             )
 

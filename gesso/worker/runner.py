@@ -123,11 +123,15 @@ class Worker:
             self.heartbeat.poke()
 
     def _device(self) -> str:
-        return self._models.device if self._models is not None else "cpu"
+        """For the heartbeat: "auto" until the first model load picks the device, so that a
+        server starts without importing torch (the next beat records the device)."""
+        if self._models is None:
+            return "cpu"
+        return self._models.known_device or "auto"
 
     @property
     def device_name(self) -> str:
-        return self._device()
+        return self._models.device if self._models is not None else "cpu"
 
     def _status(self) -> tuple[str, int | None, list[str]]:
         """(state, current item, loaded models) for the heartbeat."""

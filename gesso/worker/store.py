@@ -52,6 +52,7 @@ def beat(
     state: str,
     current_item_id: int | None,
     loaded_models: Sequence[str],
+    device: str,
     now: datetime,
 ) -> bool:
     """Record a heartbeat; False when the worker was declared lost meanwhile (it must stop)."""
@@ -60,6 +61,7 @@ def beat(
         "state": state,
         "current_item_id": current_item_id,
         "loaded_models": json.dumps(list(loaded_models)),
+        "device": device,
         "last_heartbeat": now,
     }
     return conn.execute(sa.update(workers).where(mine).values(**values)).rowcount == 1

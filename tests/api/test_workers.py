@@ -29,7 +29,7 @@ def test_admin_sees_the_in_process_worker_and_what_it_runs(make_client: AppFacto
     [worker] = workers(client, admin)
     assert worker["in_process"] is True and worker["name"].endswith("-serve-9321")
     assert worker["state"] == "idle" and worker["current_item_id"] is None
-    assert worker["device"] in ("cpu", "mps") or worker["device"].startswith("cuda")
+    assert worker["device"] == "auto"  # chosen by the first model load: start-up imports no torch
     assert datetime.now(UTC) - datetime.fromisoformat(worker["last_heartbeat"]) < timedelta(minutes=1)
 
     item_id = enqueue(client, admin, SLEEP)["item_ids"][0]
@@ -39,6 +39,19 @@ def test_admin_sees_the_in_process_worker_and_what_it_runs(make_client: AppFacto
         time.sleep(0.05)
     assert busy["current_item_id"] == item_id
     wait_for(client, admin, item_id)
+
+
+def test_the_device_is_recorded_once_the_model_stack_chooses_it(make_client: AppFactory) -> None:
+    client = make_client(multiuser=True)
+    admin = admin_token(client)
+    worker = client.app.state.services.worker  # type: ignore[attr-defined]
+    chosen = worker.device_name  # what the first generation's model load does
+    assert chosen in ("cpu", "mps") or chosen.startswith("cuda")
+    worker.heartbeat.poke()
+    deadline = time.monotonic() + 15
+    while (listed := workers(client, admin)[0])["device"] != chosen:
+        assert time.monotonic() < deadline, listed
+        time.sleep(0.05)
 
 
 def test_only_administrators_see_workers(make_client: AppFactory) -> None:

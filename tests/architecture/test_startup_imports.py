@@ -18,13 +18,18 @@ HEAVY = (
 NODE_MODULES = "gesso.engine.nodes"
 
 
-def test_building_the_app_imports_no_model_or_download_stack(tmp_path: Path) -> None:
+def test_starting_the_server_imports_no_model_or_download_stack(tmp_path: Path) -> None:
+    # Builds the app and runs its start-up (worker and heartbeat included), as `gesso serve` does.
     script = (
-        "import sys\n"
+        "import asyncio, sys\n"
         "import gesso.cli.main, gesso.cli.serve\n"
         "from gesso.app import create_app\n"
         "from gesso.config import Settings\n"
-        f"create_app(Settings(root={str(tmp_path)!r}), run_worker=False)\n"
+        f"app = create_app(Settings(root={str(tmp_path)!r}))\n"
+        "async def start_and_stop():\n"
+        "    async with app.router.lifespan_context(app):\n"
+        "        pass\n"
+        "asyncio.run(start_and_stop())\n"
         f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))\n"
         f"print(' '.join(sorted(m for m in sys.modules if m.startswith({NODE_MODULES!r}))))\n"
     )

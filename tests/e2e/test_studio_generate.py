@@ -159,6 +159,7 @@ def test_single_user_installs_a_model_and_generates_from_the_panel(
     expect(worker).to_contain_text("Idle")
     expect(worker).to_contain_text("inside the server")
     expect(worker).to_contain_text("tiny-sd", timeout=15_000)
+    expect(worker).to_contain_text("cpu")  # the device, recorded once the first model load chose it
     expect(worker).to_contain_text(re.compile(r"just now|\d+ s ago"))
     me.screenshot("su-queue-workers")
 
