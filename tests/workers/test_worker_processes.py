@@ -77,7 +77,9 @@ def test_sigterm_with_release_puts_the_item_back_for_another_worker(
 ) -> None:
     api = start_server(root, args=API_ONLY, env=FAST)
     leaving = start_worker(root, "leaving", "--on-stop", "release")
-    [item_id] = enqueue(api.url, sleep_graph(3))
+    # Long enough that a loaded machine cannot finish it between `in_progress` and the signal
+    # (CI once did with 3 s); the release interrupts it, so only the second run pays for it.
+    [item_id] = enqueue(api.url, sleep_graph(8))
     wait_status(api.url, item_id, ("in_progress",))
     leaving.signal(signal.SIGTERM)
     assert leaving.wait() == 0, leaving.log()
