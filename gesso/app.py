@@ -67,7 +67,7 @@ def create_app(settings: Settings, services: Services | None = None, *, run_work
             expose_headers=[REFRESHED_TOKEN_HEADER],
         )
     # Outside the REST middleware above, so socket.io traffic skips it.
-    app.add_middleware(SocketIOMiddleware, sio=services.sockets.sio, path=f"{prefix}/ws/socket.io")
+    app.add_middleware(SocketIOMiddleware, sockets=services.sockets, path=f"{prefix}/ws/socket.io")
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     # Outermost: everything inside sees the client address and scheme a trusted proxy reported.
     app.add_middleware(ProxyHeadersMiddleware, trusted=TrustedProxies(settings.trusted_proxies))

@@ -18,7 +18,6 @@ from gesso.auth.api_tokens import ApiTokenService
 from gesso.auth.oidc import OidcLogin
 from gesso.auth.proxy import HeaderAuth
 from gesso.auth.service import AuthService
-from gesso.auth.shared_throttle import RedisLoginThrottle
 from gesso.auth.throttle import LoginThrottle, Throttle
 from gesso.auth.tokens import TokenService
 from gesso.auth.totp import TwoFactor
@@ -30,7 +29,6 @@ from gesso.db.migrate import upgrade
 from gesso.engine.preflight import GraphPreflight
 from gesso.engine.registry import BaseNode, NodeRegistry
 from gesso.events.bus import Event, EventBus, InProcessEventBus, UserChanged
-from gesso.events.redis_bus import RedisEventBus
 from gesso.events.socket_server import SocketServer
 from gesso.groups.service import GroupService
 from gesso.images import store as image_store
@@ -128,13 +126,7 @@ class Services:
             raise
         hasher = PasswordHasher()
         per_account, per_ip = settings.login_throttle_per_account, settings.login_throttle_per_ip
-        throttle: Throttle = (
-            RedisLoginThrottle(
-                bus.client, app_settings.installation_id(), per_account=per_account, per_ip=per_ip
-            )
-            if isinstance(bus, RedisEventBus)
-            else LoginThrottle(per_account=per_account, per_ip=per_ip)
-        )
+        throttle = login_throttle(bus, app_settings, per_account=per_account, per_ip=per_ip)
         audit = AuditLog(db, retention_days=settings.audit_retention_days)
         users = UserService(db, hasher, audit, strict_passwords=settings.strict_password_checking)
         groups = GroupService(db, audit)
@@ -318,10 +310,29 @@ class Services:
         self.db.dispose()
 
 
+# The Redis modules are imported only when `redis_url` is set: a single-machine server never
+# loads the Redis client (about 50 ms of start-up).
+
+
 def open_event_bus(settings: Settings, app_settings: AppSettings) -> EventBus:
     """In-process unless `redis_url` is set; Redis must answer at start (EventBusUnavailable)."""
     if settings.redis_url is None:
         return InProcessEventBus()
+    from gesso.events.redis_bus import RedisEventBus
+
     bus = RedisEventBus(settings.redis_url, app_settings.installation_id())
     bus.check_reachable()
     return bus
+
+
+def login_throttle(bus: EventBus, app_settings: AppSettings, *, per_account: int, per_ip: int) -> Throttle:
+    """Failed logins counted in Redis when the bus is Redis (shared by every API process)."""
+    if isinstance(bus, InProcessEventBus):
+        return LoginThrottle(per_account=per_account, per_ip=per_ip)
+    from gesso.auth.shared_throttle import RedisLoginThrottle
+    from gesso.events.redis_bus import RedisEventBus
+
+    assert isinstance(bus, RedisEventBus)
+
+    installation_id = app_settings.installation_id()
+    return RedisLoginThrottle(bus.client, installation_id, per_account=per_account, per_ip=per_ip)

@@ -26,9 +26,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from authlib.common.security import generate_token
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from gesso.audit.origin import Origin, anonymous
 from gesso.audit.service import AuditLog
@@ -41,8 +38,9 @@ from gesso.users.emails import normalize_email
 from gesso.users.service import UserService, UserUpdate
 from gesso.users.store import UserRecord
 
-if TYPE_CHECKING:  # httpx and Authlib's client load on first use (start-up stays light)
+if TYPE_CHECKING:  # httpx, Authlib's client and joserfc load on first use (start-up stays light)
     from authlib.integrations.httpx_client import OAuth2Client
+    from joserfc.jwk import KeySet
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +110,9 @@ class ProviderMetadata:
             return self._document
 
     def keys(self, refresh: bool = False) -> KeySet:
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
+
         with self._lock:
             cached = self._keys
         if cached is not None and not refresh:
@@ -261,6 +262,9 @@ class OidcLogin:
         return self._validate(id_token, nonce)
 
     def _validate(self, id_token: str, nonce: str) -> dict[str, Any]:
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
         algorithms = document_algorithms(self.provider.document())
         try:
             try:

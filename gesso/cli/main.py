@@ -12,7 +12,7 @@ from gesso.config import ConfigError
 from gesso.db.engine import DatabaseUnavailable
 from gesso.db.migrate import MigrationError
 from gesso.errors import GessoError
-from gesso.events.redis_bus import EventBusUnavailable
+from gesso.events.bus import EventBusUnavailable
 from gesso.settings_store.service import MissingJwtSecret
 
 Handler = Callable[[argparse.Namespace], int]

@@ -18,6 +18,11 @@ from typing import Any, Protocol
 logger = logging.getLogger(__name__)
 
 
+class EventBusUnavailable(Exception):
+    """The shared bus (Redis) cannot be reached at start; the message is one line fit for a
+    terminal. Defined here, not beside the Redis bus, so that catching it imports no Redis client."""
+
+
 @dataclass(frozen=True)
 class Event:
     """`name` and `payload` are what clients receive. `owner_id` is the user the event is about

@@ -26,16 +26,12 @@ from typing import Any
 
 import redis
 
-from gesso.events.bus import Event, Subscriber, UserChanged, UserChangeSubscriber
+from gesso.events.bus import Event, EventBusUnavailable, Subscriber, UserChanged, UserChangeSubscriber
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 USER_CHANGED = "gesso.user_changed"
-
-
-class EventBusUnavailable(Exception):
-    """Redis cannot be reached at start; the message is one line fit for a terminal."""
 
 
 def channel_for(installation_id: str) -> str:

@@ -5,6 +5,10 @@ Multi-user mode: the handshake must carry a valid token (`auth: {token}` or an
 `Authorization: Bearer` header), checked by the same rules as REST. Each socket joins
 `user:<id>`, and `admin` when its user is an administrator. User changes made through the API
 take effect at once; a periodic sweep catches changes made by another process (the CLI).
+
+The socket.io server itself is created by the first request for its path: a server that nobody
+has connected to yet has no socket to deliver to, and starts without importing socket.io (its
+package pulls in its client side, requests and the Redis client: about 0.15 s of start-up).
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from typing import Any
-
-import socketio
+from typing import TYPE_CHECKING, Any
 
 from gesso.auth.service import AuthService
 from gesso.errors import Unauthenticated
 from gesso.events.bus import Event
 from gesso.events.routing import ADMIN_ROOM, queue_room, route, user_room
 from gesso.users.service import UserChange
+
+if TYPE_CHECKING:
+    import socketio
+    from starlette.types import ASGIApp
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +52,37 @@ class SocketServer:
         self._auth = auth
         self._allow_origins = set(allow_origins)
         self._sweep_seconds = sweep_seconds
-        self.sio = socketio.AsyncServer(
-            async_mode="asgi", cors_allowed_origins=self._origin_allowed, logger=False, engineio_logger=False
-        )
+        self._sio: socketio.AsyncServer | None = None
+        self._asgi: ASGIApp | None = None
         self._clients: dict[str, Client] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._events: asyncio.Queue[Event | None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self.sio.on("connect", self._connect)
-        self.sio.on("disconnect", self._disconnect)
-        self.sio.on("subscribe_queue", self._subscribe_queue)
-        self.sio.on("unsubscribe_queue", self._unsubscribe_queue)
+
+    def asgi_app(self, socketio_path: str) -> ASGIApp:
+        """The socket.io ASGI app, created on the first request for it (on the event loop)."""
+        if self._asgi is None:
+            import socketio
+
+            sio = socketio.AsyncServer(
+                async_mode="asgi",
+                cors_allowed_origins=self._origin_allowed,
+                logger=False,
+                engineio_logger=False,
+            )
+            sio.on("connect", self._connect)
+            sio.on("disconnect", self._disconnect)
+            sio.on("subscribe_queue", self._subscribe_queue)
+            sio.on("unsubscribe_queue", self._unsubscribe_queue)
+            self._sio = sio
+            self._asgi = socketio.ASGIApp(sio, socketio_path=socketio_path)
+        return self._asgi
+
+    @property
+    def sio(self) -> socketio.AsyncServer:
+        """Only reached with a connection open, so after `asgi_app` created it."""
+        assert self._sio is not None, "socket.io has had no request yet"
+        return self._sio
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -95,13 +121,15 @@ class SocketServer:
             client = Client(user_id="system", is_admin=True, session_id=None, token_epoch=0)
         else:
             token = _token_from(auth, environ)
+            from socketio.exceptions import ConnectionRefusedError as Refused
+
             if not token:
-                raise socketio.exceptions.ConnectionRefusedError("Authentication required")
+                raise Refused("Authentication required")
             try:
                 authentication = await asyncio.to_thread(self._auth.authenticate, token)
             except Unauthenticated as exc:
                 logger.debug("Socket connection refused: %s", exc.detail)
-                raise socketio.exceptions.ConnectionRefusedError(exc.detail) from None
+                raise Refused(exc.detail) from None
             actor = authentication.actor
             client = Client(
                 actor.user_id,
@@ -137,6 +165,8 @@ class SocketServer:
             event = await self._events.get()
             if event is None:
                 return
+            if self._sio is None:
+                continue  # nobody has connected yet
             try:
                 for delivery in route(event):
                     skip = self._members(delivery.skip_rooms)
