@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gesso.auth.actor import Actor
 from gesso.engine.tensors import SessionTensors
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 class Canceled(Exception):
@@ -84,7 +85,7 @@ class NodeModels(Protocol):
         ...
 
 
-ProgressReporter = Callable[[float | None, str, Image.Image | None], None]
+ProgressReporter = Callable[[float | None, str, "Image.Image | None"], None]
 
 
 @dataclass

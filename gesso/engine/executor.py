@@ -12,14 +12,16 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PIL import Image
 from pydantic import ValidationError
 
 from gesso.engine.context import Canceled, NodeContext
 from gesso.engine.graph import COLLECT, ITERATE, Edge, Graph, inline_inputs
 from gesso.engine.registry import BaseNode, BaseOutput, NodeRegistry
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 class NodeFailed(Exception):
@@ -51,7 +53,7 @@ class ExecutionListener(Protocol):
     ) -> None: ...
 
 
-ContextFactory = Callable[[str, str, Callable[[float | None, str, Image.Image | None], None]], NodeContext]
+ContextFactory = Callable[[str, str, Callable[[float | None, str, "Image.Image | None"], None]], NodeContext]
 
 
 @dataclass

@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from typing import Any
-
-from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+from typing import TYPE_CHECKING, Any
 
 from gesso.errors import GessoError, PayloadTooLarge
+
+if TYPE_CHECKING:  # Pillow loads with the first image handled (start-up stays light)
+    from PIL import Image, PngImagePlugin
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
 MAX_PIXELS = 8192 * 8192
@@ -35,6 +36,8 @@ class DecodedImage:
 
 
 def decode_upload(data: bytes) -> DecodedImage:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         probe = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
@@ -82,6 +85,8 @@ def crop_to_visible(image: Image.Image) -> Image.Image:
 
 
 def pnginfo_for(text_chunks: dict[str, str]) -> PngImagePlugin.PngInfo:
+    from PIL import PngImagePlugin
+
     info = PngImagePlugin.PngInfo()
     for key, value in text_chunks.items():
         info.add_text(key, value)

@@ -16,10 +16,12 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, PngImagePlugin
+from typing import TYPE_CHECKING
 
 from gesso.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from PIL import Image, PngImagePlugin
 
 THUMBNAIL_SIZE = 256
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.png$")

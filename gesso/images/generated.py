@@ -4,14 +4,15 @@ of the queue item's owner, never more."""
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from gesso.auth.actor import Actor
 from gesso.images.decode import GRAPH_CHUNK, METADATA_CHUNK
 from gesso.images.service import ImageService
 from gesso.images.store import ImageRecord
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 PNG_MODES = ("1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA")
 
@@ -21,6 +22,8 @@ class EngineImages:
         self._images = images
 
     def load_pil(self, owner: Actor, image_name: str) -> Image.Image:
+        from PIL import Image
+
         record = self._images.get_image(owner, image_name)
         with Image.open(self._images.files.image_path(record.image_name)) as opened:
             opened.load()

@@ -6,9 +6,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from gesso.events.bus import Event, timestamp
 from gesso.queue.sanitize import (
@@ -20,6 +18,9 @@ from gesso.queue.sanitize import (
 )
 from gesso.queue.schemas import BatchStatus, SessionQueueStatus
 from gesso.queue.store import QueueItemRecord
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 PREVIEW_MAX_SIDE = 256
 

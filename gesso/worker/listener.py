@@ -3,15 +3,16 @@ result in the queue item's session."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from gesso.engine.executor import Execution, NodeFailed
 from gesso.engine.registry import BaseOutput
 from gesso.queue import events
 from gesso.queue.service import QueueService
 from gesso.queue.store import QueueItemRecord
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 class SessionListener:

@@ -1,7 +1,7 @@
 """Start-up stays light: building the app (what `gesso serve` does before it answers) imports
 neither the model stack nor the HTTP clients used only for model downloads, nor socket.io (created
 by the first socket.io request), the Redis client (only with `redis_url`), joserfc (single
-sign-on), PyJWT or `cryptography` (the first sign-in or 2FA use).
+sign-on), PyJWT or `cryptography` (the first sign-in or 2FA use) or Pillow (the first image handled).
 
 Each of these costs tens to hundreds of milliseconds of start-up; they are imported on first use
 (a generation, a download, a hub call, a socket). A new top-level import of one of them fails here.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 HEAVY = (
     "torch", "diffusers", "transformers", "huggingface_hub", "httpx", "httpx2", "httpcore", "rich", "numpy",
-    "socketio", "engineio", "redis", "requests", "joserfc", "jwt", "cryptography",
+    "socketio", "engineio", "redis", "requests", "joserfc", "jwt", "cryptography", "PIL",
 )  # fmt: skip
 # The node types (about sixty pydantic models) load when a graph is first checked or run.
 NODE_MODULES = "gesso.engine.nodes"
