@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -147,7 +149,9 @@ def update_current_user(
     body: UserProfileUpdateRequest, actor: CurrentUser, request: Request, users: Users, auth: Auth
 ) -> UserDTO:
     changes = body.model_dump(include={"display_name", "current_password", "new_password"})
-    result = users.update_own_profile(actor.user_id, **changes, by=actor)
+    checks_password = body.new_password is not None
+    with auth.reauthentication(actor.email, client_ip(request)) if checks_password else nullcontext():
+        result = users.update_own_profile(actor.user_id, **changes, by=actor)
     authentication = current_authentication(request)
     if result.password_changed and authentication is not None:
         # Every older token died with the epoch bump; this request's caller keeps working.

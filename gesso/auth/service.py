@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -20,11 +22,12 @@ from gesso.auth.api_tokens import ApiTokenService, is_api_token, scopes_of
 from gesso.auth.store import SessionRecord
 from gesso.auth.throttle import Throttle
 from gesso.auth.tokens import MEDIA_AUDIENCE, InvalidToken, IssuedToken, TokenClaims, TokenService
-from gesso.auth.totp import TwoFactor
+from gesso.auth.totp import IncorrectCode, TwoFactor
 from gesso.db.engine import Database
 from gesso.db.metadata import utcnow
 from gesso.errors import Forbidden, NotFound, TooManyRequests, Unauthenticated
 from gesso.settings_store.service import AppSettings
+from gesso.users.errors import IncorrectCurrentPassword
 from gesso.users.passwords import PasswordHasher
 from gesso.users.store import UserRecord, set_last_login
 from gesso.users.store import find_by_email as find_user_by_email
@@ -152,6 +155,22 @@ class AuthService:
         return self.open_session(
             user, remember_me=remember_me, ip=ip, user_agent=user_agent, method="password"
         )
+
+    @contextmanager
+    def reauthentication(self, email: str, ip: str) -> Iterator[None]:
+        """A signed-in user proving again who they are (setting a new password, turning 2FA
+        off): a wrong password or code inside counts in the login throttle like a failed login,
+        and an account or address over its limit gets 429, so a stolen session cannot guess its
+        way to the account's password or second factor."""
+        retry_after = self._throttle.retry_after(email, ip)
+        if retry_after is not None:
+            raise TooManyRequests("Too many failed attempts; try again later", retry_after)
+        try:
+            yield
+        except (IncorrectCurrentPassword, IncorrectCode):
+            self._throttle.record_failure(email, ip)
+            logger.debug("Re-authentication refused: wrong password or code")
+            raise
 
     def _second_factor(self, user: UserRecord, otp: str | None, email: str, ip: str) -> None:
         """An enrolled user also needs a current code (or an unused recovery code). A wrong

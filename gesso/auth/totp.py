@@ -37,6 +37,11 @@ DRIFT_STEPS = 1
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
 
 
+class IncorrectCode(InvalidInput):
+    def __init__(self, detail: str = "Incorrect code") -> None:
+        super().__init__(detail)
+
+
 class MissingTotpKey(RuntimeError):
     """The database has no `totp_key` (it is created by migration 0011)."""
 
@@ -143,7 +148,7 @@ class TwoFactor:
                 raise Conflict("Two-factor authentication is already on")
             step = matching_step(self._box.open(record.secret_encrypted), code)
             if step is None:
-                raise InvalidInput("Incorrect code: enter the 6 digits your authenticator app shows now")
+                raise IncorrectCode("Incorrect code: enter the 6 digits your authenticator app shows now")
             store.enable_totp(conn, user_id, step, utcnow())
             store.replace_recovery_codes(conn, user_id, [hash_recovery_code(c) for c in codes])
             self._audit.record(conn, by, "auth.2fa_enable", target_type="user", target_id=user_id)

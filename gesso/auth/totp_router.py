@@ -3,8 +3,9 @@ administrator's reset of someone else's (SPEC §18). API tokens may not manage a
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from gesso.api.client_ip import client_ip
 from gesso.api.deps import Auth, Users
 from gesso.auth.deps import AdminUser, CurrentUser, refuse_api_token
 from gesso.auth.schemas import (
@@ -16,7 +17,7 @@ from gesso.auth.schemas import (
     TwoFactorStatus,
 )
 from gesso.auth.service import AuthService
-from gesso.auth.totp import TwoFactor
+from gesso.auth.totp import IncorrectCode, TwoFactor
 from gesso.errors import InvalidInput
 from gesso.users.errors import IncorrectCurrentPassword
 
@@ -54,14 +55,15 @@ def enable_two_factor(body: TwoFactorCode, actor: CurrentUser, auth: Auth) -> Tw
 
 @router.post("/2fa/disable", response_model=SuccessResponse, name="disable_two_factor")
 def disable_two_factor(
-    body: TwoFactorDisable, actor: CurrentUser, auth: Auth, users: Users
+    body: TwoFactorDisable, actor: CurrentUser, request: Request, auth: Auth, users: Users
 ) -> SuccessResponse:
     refuse_api_token(actor, "manage two-factor authentication")
-    if not users.password_matches(actor.user_id, body.password):
-        raise IncorrectCurrentPassword("Incorrect password")
     totp = _two_factor(auth)
-    if totp.verify(actor.user_id, body.code) is None:
-        raise InvalidInput("Incorrect code")
+    with auth.reauthentication(actor.email, client_ip(request)):
+        if not users.password_matches(actor.user_id, body.password):
+            raise IncorrectCurrentPassword("Incorrect password")
+        if totp.verify(actor.user_id, body.code) is None:
+            raise IncorrectCode()
     totp.disable(actor, actor.user_id, reason="self")
     return SuccessResponse(success=True)
 

@@ -160,3 +160,37 @@ def test_no_secret_or_code_is_audited(client: TestClient, root: Path) -> None:
     assert_no_secret(root, [secret, code, *codes])
     database = whole_database_text(root)
     assert secret not in database and codes[0] not in database
+
+
+def test_a_session_cannot_guess_its_way_to_turning_2fa_off(make_client: AppFactory) -> None:
+    """Wrong passwords or codes on `2fa/disable` count like failed logins: once over the limit,
+    even the right password and code are refused (429) until the window passes, and the
+    account's own login is throttled too."""
+    client = make_client(multiuser=True, login_throttle_per_account=3, login_throttle_per_ip=1000)
+    _, secret, codes = user_with_2fa(client)
+    token = login(client, "u@example.com", USER_PASSWORD, codes[0]).json()["token"]
+    guesses = [{"password": "guess-1", "code": codes[1]}, {"password": USER_PASSWORD, "code": "000000"}]
+    for body in [*guesses, guesses[0]]:
+        assert client.post(f"{AUTH}/2fa/disable", json=body, headers=bearer(token)).status_code == 400
+    right = {"password": USER_PASSWORD, "code": code_for(secret, 1)}
+    refused = client.post(f"{AUTH}/2fa/disable", json=right, headers=bearer(token))
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "Too many failed attempts" in refused.json()["detail"]
+    assert client.get(f"{AUTH}/2fa", headers=bearer(token)).json()["enabled"] is True
+    assert login(client, "u@example.com", USER_PASSWORD, codes[2]).status_code == 429
+
+
+def test_a_session_cannot_guess_the_current_password(make_client: AppFactory) -> None:
+    client = make_client(multiuser=True, login_throttle_per_account=3, login_throttle_per_ip=1000)
+    admin_token(client)
+    token = login_as(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    for guess in ("guess-1", "guess-2", "guess-3"):
+        body = {"current_password": guess, "new_password": "Brand-new-pass9"}
+        assert client.patch(f"{AUTH}/me", json=body, headers=bearer(token)).status_code == 400
+    right = {"current_password": ADMIN_PASSWORD, "new_password": "Brand-new-pass9"}
+    refused = client.patch(f"{AUTH}/me", json=right, headers=bearer(token))
+    assert refused.status_code == 429 and "retry-after" in refused.headers
+    # A display-name change checks no password and is not held back.
+    renamed = client.patch(f"{AUTH}/me", json={"display_name": "Still me"}, headers=bearer(token))
+    assert renamed.status_code == 200
+    assert login(client, ADMIN_EMAIL, ADMIN_PASSWORD).status_code == 429  # the old password still
