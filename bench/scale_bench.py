@@ -45,6 +45,7 @@ import sqlalchemy as sa  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scale_probe import WaitSampler, per_item_breakdown  # noqa: E402
 from gesso.auth.actor import Actor  # noqa: E402
 from gesso.config import load_settings  # noqa: E402
 from gesso.db.metadata import utcnow  # noqa: E402
@@ -125,7 +126,7 @@ class Bench:
 
     # -- 1 and 2: throughput ---------------------------------------------------------------
 
-    def throughput(self, workers: int, graph: dict[str, Any], items: int, tag: str) -> dict[str, float]:
+    def throughput(self, workers: int, graph: dict[str, Any], items: int, tag: str) -> dict[str, Any]:
         dispatch = self.services.queue.dispatch
         dispatch.set_paused(QUEUE, True)
         result = self.services.queue.enqueue_batch(SYSTEM, QUEUE, Batch(graph=graph, runs=items), False)
@@ -134,16 +135,18 @@ class Bench:
         load_before = os.getloadavg()[0]
         dispatch.set_paused(QUEUE, False)
         ids = result.item_ids
-        while True:
-            with self.services.db.read() as conn:
-                rows = conn.execute(
-                    sa.select(
-                        session_queue.c.status, session_queue.c.started_at, session_queue.c.completed_at
-                    ).where(session_queue.c.item_id.in_(ids))
-                ).all()
-            if all(r.status in ("completed", "failed", "canceled") for r in rows):
-                break
-            time.sleep(0.1)
+        sq = session_queue.c
+        with WaitSampler(self.url) as waits:
+            while True:
+                with self.services.db.read() as conn:
+                    rows = conn.execute(
+                        sa.select(sq.status, sq.started_at, sq.completed_at, sq.worker_id).where(
+                            sq.item_id.in_(ids)
+                        )
+                    ).all()
+                if all(r.status in ("completed", "failed", "canceled") for r in rows):
+                    break
+                time.sleep(0.1)
         cpu_after = [psutil.Process(p.pid).cpu_times() for p in processes]
         self.stop(processes)
         failed = [r for r in rows if r.status != "completed"]
@@ -160,6 +163,8 @@ class Bench:
             "items_per_s": round(items / span, 2),
             "worker_cpu_ms_per_item": round(cpu / items * 1000, 1),
             "load_1m": round(max(load_before, os.getloadavg()[0]), 2),
+            **per_item_breakdown(rows, SLEEP_S if graph is SLEEP else 0.0),
+            "pg_connections_by_state": waits.report(),
         }
 
     # -- 3: claim latency ------------------------------------------------------------------
