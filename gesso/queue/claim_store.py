@@ -91,6 +91,22 @@ def record_turn(conn: Connection, queue_id: str, user_id: str) -> None:
         conn.execute(sa.insert(queue_turns).values(queue_id=queue_id, user_id=user_id, last_served=turn))
 
 
+# Claims of one queue take turns (a transaction-level advisory lock of the two-key kind, so it
+# never collides with the installation's one-key write lock): round-robin turns and model-aware
+# passes read and update the queue's turn state, which must not interleave between two workers.
+# A claim holds it for a few statements; finishes, heartbeats and the API never wait for it.
+CLAIM_LOCK_CLASS = 0x67657373  # "gess"
+
+
+def lock_claims(conn: Connection, queue_id: str) -> None:
+    """Take the queue's claim lock until the transaction ends (SQLite: already one writer)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:cls, hashtext(:queue_id))"),
+            {"cls": CLAIM_LOCK_CLASS, "queue_id": queue_id},
+        )
+
+
 def assign_worker(conn: Connection, item_id: int, worker_id: str | None) -> None:
     conn.execute(sa.update(sq).where(sq.c.item_id == item_id).values(worker_id=worker_id))
 
@@ -98,7 +114,7 @@ def assign_worker(conn: Connection, item_id: int, worker_id: str | None) -> None
 def release(conn: Connection, item_id: int, session: dict[str, Any]) -> bool:
     """Put a running item back in line as it was enqueued (a worker stopping without finishing)."""
     running = sa.and_(sq.c.item_id == item_id, sq.c.status == "in_progress")
-    queue_id = conn.execute(sa.select(sq.c.queue_id).where(running)).scalar()
+    queue_id = conn.execute(sa.select(sq.c.queue_id).where(running).with_for_update()).scalar()
     if queue_id is None:
         return False
     conn.execute(
@@ -119,5 +135,5 @@ def release(conn: Connection, item_id: int, session: dict[str, Any]) -> bool:
 def running_items_of(conn: Connection, worker_ids: Sequence[str] | None) -> list[int]:
     """Items in progress under these workers (None: items no worker has claimed)."""
     condition = sq.c.worker_id.is_(None) if worker_ids is None else sq.c.worker_id.in_(list(worker_ids))
-    query = sa.select(sq.c.item_id).where(sq.c.status == "in_progress", condition)
+    query = sa.select(sq.c.item_id).where(sq.c.status == "in_progress", condition).order_by(sq.c.item_id)
     return list(conn.execute(query).scalars())

@@ -57,9 +57,12 @@ class Dispatcher:
     def claim_next(
         self, queue_id: str, *, worker_id: str | None = None, loaded_models: Set[str] = NO_MODELS
     ) -> QueueItemRecord | None:
-        with self._db.write() as conn:
+        # Not serialised on PostgreSQL (see engine.Database.write): the claim lock orders claims
+        # of this queue, the item is locked by `pick`, and the totals are added in place.
+        with self._db.write(serialised=False) as conn:
             if get_value(conn, _paused_key(queue_id)) == "true":
                 return None
+            claim_store.lock_claims(conn, queue_id)
             item_id = self.policy.pick(conn, queue_id, loaded_models)
             if item_id is None or not store.set_status(conn, item_id, "in_progress"):
                 return None
@@ -73,7 +76,7 @@ class Dispatcher:
     def finish(
         self, item_id: int, status: str, session: dict[str, Any], error: tuple[str, str, str] | None = None
     ) -> None:
-        with self._db.write() as conn:
+        with self._db.write(serialised=False) as conn:  # set_status locks the item row
             changed = store.set_status(conn, item_id, status, error=error, session=session)
             if not changed:
                 store.save_session(conn, item_id, session)
@@ -85,7 +88,7 @@ class Dispatcher:
 
     def release(self, item_id: int, session: dict[str, Any]) -> bool:
         """A stopping worker hands its unfinished item back: pending again, as enqueued."""
-        with self._db.write() as conn:
+        with self._db.write(serialised=False) as conn:  # release locks the item row
             released = claim_store.release(conn, item_id, session)
             record = store.get_item(conn, item_id)
         if released and record is not None:
@@ -95,7 +98,7 @@ class Dispatcher:
 
     def fail_running(self, worker_ids: Sequence[str] | None, error: tuple[str, str, str]) -> list[int]:
         """Fail the items in progress under these workers (None: under no recorded worker)."""
-        with self._db.write() as conn:
+        with self._db.write(serialised=False) as conn:  # set_status locks each item row
             ids = claim_store.running_items_of(conn, worker_ids)
             failed = [i for i in ids if store.set_status(conn, i, "failed", error=error)]
             records = [r for i in failed if (r := store.get_item(conn, i)) is not None]

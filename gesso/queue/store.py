@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from gesso.db.metadata import utcnow
+from gesso.db.upsert import add_to_row
 from gesso.queue.tables import session_queue, session_queue_counts
 from gesso.users.tables import users
 
@@ -119,31 +120,46 @@ def insert_items(conn: Connection, items: Sequence[NewItem]) -> list[int]:
 
 def _adjust(conn: Connection, queue_id: str, status: str, delta: int) -> None:
     """Move a running total; every change of a row's status or existence goes through here."""
-    if delta == 0:
-        return
-    counts = session_queue_counts
-    mine = sa.and_(counts.c.queue_id == queue_id, counts.c.status == status)
-    if conn.execute(sa.update(counts).where(mine).values(n=counts.c.n + delta)).rowcount == 0:
-        conn.execute(sa.insert(counts).values(queue_id=queue_id, status=status, n=delta))
+    _apply(conn, queue_id, {status: delta})
+
+
+def _apply(conn: Connection, queue_id: str, deltas: dict[str, int]) -> None:
+    """Move several running totals, always in the same (sorted) order: writers without the
+    installation's write lock (worker-side claims and finishes) lock these rows as they go, and
+    one order for everyone means two of them can never wait for each other in a circle."""
+    for status in sorted(deltas):
+        if deltas[status]:
+            keys = {"queue_id": queue_id, "status": status}
+            add_to_row(conn, session_queue_counts, keys, {"n": deltas[status]})
 
 
 def move_count(conn: Connection, queue_id: str, old_status: str, new_status: str) -> None:
     """One item of `queue_id` moved from `old_status` to `new_status` (running totals)."""
-    _adjust(conn, queue_id, old_status, -1)
-    _adjust(conn, queue_id, new_status, 1)
+    _apply(conn, queue_id, {old_status: -1, new_status: 1})
+
+
+def _lock_live(conn: Connection, where: sa.ColumnElement[bool]) -> None:
+    """Lock the unfinished rows matching `where` (a finished row never changes), so a worker's
+    claim or finish cannot move one between our count of their statuses and our change."""
+    conn.execute(sa.select(sq.c.item_id).where(where, sq.c.status.in_(LIVE)).with_for_update()).all()
 
 
 def _adjust_for(conn: Connection, item_ids: Sequence[int], new_status: str | None) -> None:
     """Account for `item_ids` leaving their current status (and entering `new_status`)."""
+    _lock_live(conn, sq.c.item_id.in_(list(item_ids)))
     moves = conn.execute(
         sa.select(sq.c.queue_id, sq.c.status, sa.func.count())
         .where(sq.c.item_id.in_(list(item_ids)))
         .group_by(sq.c.queue_id, sq.c.status)
     ).all()
+    deltas: dict[str, dict[str, int]] = {}
     for queue_id, status, count in moves:
-        _adjust(conn, queue_id, status, -int(count))
+        mine = deltas.setdefault(queue_id, {})
+        mine[status] = mine.get(status, 0) - int(count)
         if new_status is not None:
-            _adjust(conn, queue_id, new_status, int(count))
+            mine[new_status] = mine.get(new_status, 0) + int(count)
+    for queue_id, changes in deltas.items():
+        _apply(conn, queue_id, changes)
 
 
 def get_item(conn: Connection, item_id: int) -> QueueItemRecord | None:
@@ -286,12 +302,13 @@ def set_status(
         values["session"] = json.dumps(session)
     allowed = ("pending",) if status == "in_progress" else ("pending", "in_progress")
     movable = sa.and_(sq.c.item_id == item_id, sq.c.status.in_(allowed))
-    before = conn.execute(sa.select(sq.c.queue_id, sq.c.status).where(movable)).first()
+    # FOR UPDATE: the status we move from stays true until we commit (a worker's finish and an
+    # API cancel may race; the second sees the first's result and changes nothing).
+    before = conn.execute(sa.select(sq.c.queue_id, sq.c.status).where(movable).with_for_update()).first()
     if before is None:
         return False
     conn.execute(sa.update(sq).where(movable).values(**values))
-    _adjust(conn, before.queue_id, before.status, -1)
-    _adjust(conn, before.queue_id, status, 1)
+    move_count(conn, before.queue_id, before.status, status)
     return True
 
 
@@ -316,29 +333,29 @@ def cancel_where(conn: Connection, queue_id: str, *filters: Filter) -> list[Item
     """Cancel every unfinished item of the queue matching `filters` in one statement (run it in
     a write transaction: the rows read are the rows changed)."""
     live = sq.c.status.in_(LIVE)
+    where = sa.and_(sq.c.queue_id == queue_id, live, *filters)
+    _lock_live(conn, where)
     items = owners_where(conn, queue_id, live, *filters)
     if not items:
         return []
     now = utcnow()
-    where = sa.and_(sq.c.queue_id == queue_id, live, *filters)
     conn.execute(sa.update(sq).where(where).values(status="canceled", updated_at=now, completed_at=now))
-    for status in LIVE:
-        _adjust(conn, queue_id, status, -sum(1 for item in items if item.status == status))
-    _adjust(conn, queue_id, "canceled", len(items))
+    deltas = {status: -sum(1 for item in items if item.status == status) for status in LIVE}
+    _apply(conn, queue_id, {**deltas, "canceled": len(items)})
     return items
 
 
 def delete_where(conn: Connection, queue_id: str, *filters: Filter) -> int:
     """Delete the queue's items matching `filters` in one statement, keeping the totals true."""
     where = sa.and_(sq.c.queue_id == queue_id, *filters)
+    _lock_live(conn, where)
     per_status = conn.execute(
         sa.select(sq.c.status, sa.func.count()).where(where).group_by(sq.c.status)
     ).all()
     if not per_status:
         return 0
     deleted = conn.execute(sa.delete(sq).where(where)).rowcount
-    for status, count in per_status:
-        _adjust(conn, queue_id, status, -int(count))
+    _apply(conn, queue_id, {status: -int(count) for status, count in per_status})
     return int(deleted)
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gesso.db.metadata import SYSTEM_USER_ID, utcnow
+from gesso.db.upsert import add_to_row
 from gesso.groups.tables import group_members
 from gesso.quotas.limits import Limits
 from gesso.quotas.tables import LIMIT_COLUMNS, group_quotas, usage_daily, user_quotas
@@ -66,16 +67,9 @@ def _day_row(conn: Connection, user_id: str, day: str) -> sa.ColumnElement[bool]
 
 
 def add_usage(conn: Connection, user_id: str, day: str, *, items: int = 0, gpu_seconds: float = 0.0) -> None:
-    mine = _day_row(conn, user_id, day)
-    changed = conn.execute(
-        sa.update(usage_daily)
-        .where(mine)
-        .values(items=usage_daily.c["items"] + items, gpu_seconds=usage_daily.c.gpu_seconds + gpu_seconds)
-    ).rowcount
-    if changed == 0:
-        conn.execute(
-            sa.insert(usage_daily).values(user_id=user_id, day=day, items=items, gpu_seconds=gpu_seconds)
-        )
+    # In place (an upsert), so a worker's finish needs no installation-wide write lock.
+    keys = {"user_id": user_id, "day": day}
+    add_to_row(conn, usage_daily, keys, {"items": items, "gpu_seconds": gpu_seconds})
 
 
 def items_on(conn: Connection, user_id: str, day: str) -> int:

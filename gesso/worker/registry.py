@@ -90,7 +90,8 @@ class WorkerRegistry:
         device: str,
     ) -> bool:
         """False when this worker had been declared lost (its item failed meanwhile)."""
-        with self._db.write() as conn:
+        # One conditional UPDATE of the worker's own row: no installation-wide lock needed.
+        with self._db.write(serialised=False) as conn:
             return store.beat(
                 conn,
                 worker_id,
@@ -102,13 +103,13 @@ class WorkerRegistry:
             )
 
     def stopped(self, worker_id: str) -> None:
-        with self._db.write() as conn:
+        with self._db.write(serialised=False) as conn:  # the worker's own row
             store.set_state(conn, [worker_id], "stopped")
 
     def reap(self) -> list[int]:
         """Declare silent workers lost and fail what they were running; returns the failed items."""
         now = self._clock()
-        with self._db.write() as conn:
+        with self._db.write(serialised=False) as conn:  # `stale` locks the rows it declares lost
             silent = store.stale(conn, now - timedelta(seconds=self.timeout_seconds))
             if silent:
                 store.set_state(conn, [w.worker_id for w in silent], "lost")

@@ -76,9 +76,13 @@ def set_state(conn: Connection, worker_ids: Sequence[str], state: str) -> None:
 
 
 def stale(conn: Connection, cutoff: datetime) -> list[WorkerRecord]:
-    """Live workers whose last heartbeat is older than `cutoff`."""
+    """Live workers whose last heartbeat is older than `cutoff`, locked until the transaction
+    ends: a beat racing the reaper either lands first (and the row is no longer stale) or waits
+    and then finds its worker declared lost (`beat` returns False)."""
     rows = conn.execute(
-        sa.select(workers).where(workers.c.state.in_(LIVE_STATES), workers.c.last_heartbeat < cutoff)
+        sa.select(workers)
+        .where(workers.c.state.in_(LIVE_STATES), workers.c.last_heartbeat < cutoff)
+        .with_for_update()
     )
     return [_record(row) for row in rows]
 
