@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         device = services.worker.device_name  # chosen before it registers, so its row names it
+        services.registry.load_now()  # before it registers as idle, not during its first item
         services.start_worker_process()
         logger.info("Gesso %s worker %r on %s started (on stop: %s)", __version__, name, device, args.on_stop)
         stopping.wait()

@@ -8,6 +8,7 @@
 | queue_items_canceled / _retried (bulk)             | own ids only | all ids | empty companion  |
 | queue_cleared                                      | full  |  full  |    redacted companion    |
 | model install / download events                    |   -   |  full  |            -             |
+| work_available (between processes only)            |   -   |   -    |            -             |
 | anything else                                      | full  |  full  |  - (fail closed)         |
 
 * An event with an `owner_view` (errors for people) gives the owner that view instead, unless the
@@ -33,6 +34,8 @@ OWNER_AND_ADMINS = frozenset({"invocation_started", "invocation_complete", "invo
 WITH_REDACTED_COMPANION = frozenset({"queue_item_status_changed", "batch_enqueued", "queue_cleared"})
 BULK_BY_OWNER = frozenset({"queue_items_canceled", "queue_items_retried"})
 ADMINS_ONLY_PREFIXES = ("model_install_", "model_load_", "download_")
+# Signals for the other processes (workers waiting for work), never for sockets.
+BETWEEN_PROCESSES = frozenset({"work_available"})
 
 
 def user_room(user_id: str) -> str:
@@ -51,6 +54,8 @@ class Delivery:
 
 
 def route(event: Event) -> list[Delivery]:
+    if event.name in BETWEEN_PROCESSES:
+        return []
     owner_rooms = [user_room(event.owner_id)] if event.owner_id else []
     if event.name.startswith(ADMINS_ONLY_PREFIXES):
         return [Delivery([ADMIN_ROOM], event.payload)]

@@ -31,18 +31,22 @@ class Dispatcher:
         publish_status: Callable[[QueueItemRecord], None],
         notify_enqueued: Callable[[], None],
         quotas: QuotaService | None = None,
+        announce_work: Callable[[str], None] = lambda queue_id: None,
     ) -> None:
         self._db = db
         self._quotas = quotas
         self.policy = policy
         self.publish_status = publish_status
         self._notify_enqueued = notify_enqueued
+        self._announce_work = announce_work
 
     # -- pausing (shared by every worker of the installation) -------------------------------
 
     def set_paused(self, queue_id: str, paused: bool) -> None:
         with self._db.write() as conn:
             set_value(conn, _paused_key(queue_id), "true" if paused else "false")
+        if not paused:
+            self._announce_work(queue_id)  # idle workers elsewhere would wait for their next poll
 
     def is_paused(self, queue_id: str) -> bool:
         with self._db.read() as conn:

@@ -88,6 +88,11 @@ def batch_enqueued(
     )
 
 
+def work_available(queue_id: str) -> Event:
+    """Idle workers in every process should look for an item now (the queue was resumed)."""
+    return Event("work_available", {"queue_id": queue_id}, queue_id=queue_id)
+
+
 def queue_cleared(queue_id: str, user_id: str | None) -> Event:
     payload = {"queue_id": queue_id, "user_id": user_id, "timestamp": timestamp()}
     redacted = {**payload, "user_id": REDACTED if user_id else None}

@@ -80,7 +80,10 @@ class QueueService:
         self._cancel_listeners: list[Callable[[Sequence[int]], None]] = []
         self._enqueue_listeners: list[Callable[[], None]] = []
         # The worker's side of the queue: claim, finish, release, fail.
-        self.dispatch = Dispatcher(db, policy, self.publish_status, self._notify_enqueued, quotas)
+        self.dispatch = Dispatcher(
+            db, policy, self.publish_status, self._notify_enqueued, quotas,
+            announce_work=lambda queue_id: self._bus.publish(events.work_available(queue_id)),
+        )  # fmt: skip
 
     def _notify_enqueued(self) -> None:
         for listener in self._enqueue_listeners:
@@ -193,39 +196,11 @@ class QueueService:
     def status(self, actor: Actor | None, queue_id: str) -> SessionQueueStatus:
         """Global counts; the caller's own pending/in-progress; current ids only if theirs."""
         with self._db.read() as conn:
-            counts = store.count_by_status(conn, queue_id)
-            current = store.current_item(conn, queue_id)
-            mine = (
-                store.count_by_status(conn, queue_id, filters.is_live(), filters.of_user(actor.user_id))
-                if actor
-                else None
-            )
-        visible = current is not None and actor is not None and sees_in_full(actor, current.user_id)
-        return SessionQueueStatus(
-            queue_id=queue_id,
-            item_id=current.item_id if visible and current else None,
-            batch_id=current.batch_id if visible and current else None,
-            session_id=current.session_id if visible and current else None,
-            total=sum(counts.values()),
-            user_pending=mine["pending"] if mine else None,
-            user_in_progress=mine["in_progress"] if mine else None,
-            **counts,
-        )
+            return _queue_status(conn, actor, queue_id)
 
     def batch_status(self, actor: Actor | None, queue_id: str, batch_id: str) -> BatchStatus:
-        scope = own_items(actor) if actor is not None else []
         with self._db.read() as conn:
-            counts = store.count_by_status(conn, queue_id, filters.of_batch(batch_id), *scope)
-            route = store.batch_route(conn, batch_id, *scope)
-        origin, destination = route or (None, None)
-        return BatchStatus(
-            queue_id=queue_id,
-            batch_id=batch_id,
-            origin=origin,
-            destination=destination,
-            total=sum(counts.values()),
-            **counts,
-        )
+            return _batch_status(conn, actor, queue_id, batch_id)
 
     def counts_by_destination(
         self, actor: Actor, queue_id: str, destination: str
@@ -362,9 +337,42 @@ class QueueService:
 
     def publish_status(self, record: QueueItemRecord) -> None:
         owner = Actor(user_id=record.user_id, email="", display_name=None, is_admin=False)
-        queue_status = self.status(owner, record.queue_id)
-        batch_status = self.batch_status(None, record.queue_id, record.batch_id)
+        with self._db.read() as conn:  # one transaction: a worker publishes this twice per item
+            queue_status = _queue_status(conn, owner, record.queue_id)
+            batch_status = _batch_status(conn, None, record.queue_id, record.batch_id)
         self._bus.publish(events.status_changed(record, batch_status, queue_status))
 
     def publish(self, event: Event) -> None:
         self._bus.publish(event)
+
+
+def _queue_status(conn: Connection, actor: Actor | None, queue_id: str) -> SessionQueueStatus:
+    counts = store.count_by_status(conn, queue_id)
+    current = store.current_item(conn, queue_id)
+    live_of_actor = (filters.is_live(), filters.of_user(actor.user_id)) if actor else None
+    mine = store.count_by_status(conn, queue_id, *live_of_actor) if live_of_actor else None
+    visible = current is not None and actor is not None and sees_in_full(actor, current.user_id)
+    return SessionQueueStatus(
+        queue_id=queue_id,
+        item_id=current.item_id if visible and current else None,
+        batch_id=current.batch_id if visible and current else None,
+        session_id=current.session_id if visible and current else None,
+        total=sum(counts.values()),
+        user_pending=mine["pending"] if mine else None,
+        user_in_progress=mine["in_progress"] if mine else None,
+        **counts,
+    )
+
+
+def _batch_status(conn: Connection, actor: Actor | None, queue_id: str, batch_id: str) -> BatchStatus:
+    scope = own_items(actor) if actor is not None else []
+    counts = store.count_by_status(conn, queue_id, filters.of_batch(batch_id), *scope)
+    origin, destination = store.batch_route(conn, batch_id, *scope) or (None, None)
+    return BatchStatus(
+        queue_id=queue_id,
+        batch_id=batch_id,
+        origin=origin,
+        destination=destination,
+        total=sum(counts.values()),
+        **counts,
+    )

@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 OWNER_GONE = "The item's owner was deactivated or deleted"
 StopMode = Literal["cancel", "finish", "release"]
+WAKING_EVENTS = frozenset({"batch_enqueued", "queue_items_retried", "work_available"})
 
 
 class Worker:
@@ -164,9 +165,17 @@ class Worker:
         self._poke()
 
     def follow_event(self, event: Event) -> None:
-        """An item canceled by another process stops here too (events arrive over the bus)."""
-        if event.name == "queue_item_status_changed" and event.payload.get("status") == "canceled":
-            self.cancel([event.payload.get("item_id")])
+        """Events from every process (over the bus): an item canceled elsewhere stops here too,
+        and new work (enqueued, handed back, retried, the queue resumed) wakes an idle worker
+        at once instead of at its next poll."""
+        if event.name == "queue_item_status_changed":
+            status = event.payload.get("status")
+            if status == "canceled":
+                self.cancel([event.payload.get("item_id")])
+            elif status == "pending":
+                self.wake()
+        elif event.name in WAKING_EVENTS and event.queue_id in (None, self._queue_id):
+            self.wake()
 
     def cancel(self, item_ids: Sequence[int | None]) -> None:
         if self._current_item is not None and self._current_item in item_ids:
