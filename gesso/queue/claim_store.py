@@ -107,10 +107,6 @@ def lock_claims(conn: Connection, queue_id: str) -> None:
         )
 
 
-def assign_worker(conn: Connection, item_id: int, worker_id: str | None) -> None:
-    conn.execute(sa.update(sq).where(sq.c.item_id == item_id).values(worker_id=worker_id))
-
-
 def release(conn: Connection, item_id: int, session: dict[str, Any]) -> bool:
     """Put a running item back in line as it was enqueued (a worker stopping without finishing)."""
     running = sa.and_(sq.c.item_id == item_id, sq.c.status == "in_progress")

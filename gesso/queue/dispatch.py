@@ -68,9 +68,8 @@ class Dispatcher:
                 return None
             claim_store.lock_claims(conn, queue_id)
             item_id = self.policy.pick(conn, queue_id, loaded_models)
-            if item_id is None or not store.set_status(conn, item_id, "in_progress"):
+            if item_id is None or not store.set_status(conn, item_id, "in_progress", worker_id=worker_id):
                 return None
-            claim_store.assign_worker(conn, item_id, worker_id)
             record = store.get_item(conn, item_id)
             assert record is not None
             self.policy.served(conn, queue_id, record.user_id)

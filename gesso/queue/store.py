@@ -288,12 +288,15 @@ def set_status(
     *,
     error: tuple[str, str, str] | None = None,
     session: dict[str, Any] | None = None,
+    worker_id: str | None = None,
 ) -> bool:
-    """Move an unfinished item to `status`; a finished item never changes (returns False)."""
+    """Move an unfinished item to `status` (`in_progress`: claimed by `worker_id`); a finished
+    item never changes (returns False)."""
     now = utcnow()
     values: dict[str, Any] = {"status": status, "updated_at": now}
     if status == "in_progress":
         values["started_at"] = now
+        values["worker_id"] = worker_id
     if status in TERMINAL:
         values["completed_at"] = now
     if error is not None:
