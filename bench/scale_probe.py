@@ -1,6 +1,6 @@
 """Where a scale-out run's time goes (used by `scale_bench.py`).
 
-- `WaitSampler`: samples `pg_stat_activity` of Gesso's connections every 20 ms while
+- `WaitSampler`: samples `pg_stat_activity` of Gesso's connections every 50 ms while
   workers run and counts what each connection was doing: running a statement (`active`), waiting
   for a lock (`Lock:advisory`, `Lock:transactionid`, …), or holding a transaction open while its
   client works (`idle in transaction`: Python between two statements of one transaction).
@@ -31,7 +31,7 @@ class WaitSampler:
         "WHERE application_name = 'gesso' AND pid <> pg_backend_pid() AND state <> 'idle'"
     )
 
-    def __init__(self, url: str, interval_s: float = 0.02) -> None:
+    def __init__(self, url: str, interval_s: float = 0.05) -> None:
         self._engine = sa.create_engine(url, pool_size=1)
         self._interval = interval_s
         self._stop = threading.Event()
