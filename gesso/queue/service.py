@@ -337,9 +337,10 @@ class QueueService:
 
     def publish_status(self, record: QueueItemRecord) -> None:
         owner = Actor(user_id=record.user_id, email="", display_name=None, is_admin=False)
+        route = (record.origin, record.destination)  # every item of a batch shares them
         with self._db.read() as conn:  # one transaction: a worker publishes this twice per item
             queue_status = _queue_status(conn, owner, record.queue_id)
-            batch_status = _batch_status(conn, None, record.queue_id, record.batch_id)
+            batch_status = _batch_status(conn, None, record.queue_id, record.batch_id, route)
         self._bus.publish(events.status_changed(record, batch_status, queue_status))
 
     def publish(self, event: Event) -> None:
@@ -364,10 +365,16 @@ def _queue_status(conn: Connection, actor: Actor | None, queue_id: str) -> Sessi
     )
 
 
-def _batch_status(conn: Connection, actor: Actor | None, queue_id: str, batch_id: str) -> BatchStatus:
+def _batch_status(
+    conn: Connection,
+    actor: Actor | None,
+    queue_id: str,
+    batch_id: str,
+    route: tuple[str | None, str | None] | None = None,
+) -> BatchStatus:
     scope = own_items(actor) if actor is not None else []
     counts = store.count_by_status(conn, queue_id, filters.of_batch(batch_id), *scope)
-    origin, destination = store.batch_route(conn, batch_id, *scope) or (None, None)
+    origin, destination = route or store.batch_route(conn, batch_id, *scope) or (None, None)
     return BatchStatus(
         queue_id=queue_id,
         batch_id=batch_id,
