@@ -271,7 +271,12 @@ class Worker:
         def canceled() -> bool:
             return self._cancel_current.is_set()
 
+        owner_checked = [True]  # _process checked the owner just before the first node
+
         def canceled_or_owner_gone() -> bool:
+            if owner_checked[0]:
+                owner_checked[0] = False
+                return canceled()
             return canceled() or self._owner_active(item.user_id) is None
 
         def make_context(node_id: str, source_id: str, report: Any) -> NodeContext:
