@@ -129,7 +129,8 @@ def release(conn: Connection, item_id: int, session: dict[str, Any]) -> bool:
 
 
 def running_items_of(conn: Connection, worker_ids: Sequence[str] | None) -> list[int]:
-    """Items in progress under these workers (None: items no worker has claimed)."""
+    """Items in progress under these workers (None: items no worker has claimed), all locked
+    before any is changed: rows first, then totals, as every other writer does."""
     condition = sq.c.worker_id.is_(None) if worker_ids is None else sq.c.worker_id.in_(list(worker_ids))
     query = sa.select(sq.c.item_id).where(sq.c.status == "in_progress", condition).order_by(sq.c.item_id)
-    return list(conn.execute(query).scalars())
+    return list(conn.execute(query.with_for_update()).scalars())
