@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from gesso.auth.actor import Actor
+from gesso.events.bus import Event
 from gesso.queue import store
 from gesso.queue.schemas import Batch
 from gesso.queue.tables import session_queue as sq
@@ -49,7 +50,7 @@ def run_together(count: int, work: Callable[[int], None]) -> None:
         try:
             barrier.wait()
             work(index)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test below
+        except BaseException as exc:  # handed to the test below
             errors.append(exc)
 
     threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
@@ -72,7 +73,8 @@ def claim_until_empty(services: Services, claimed: list[tuple[int, str]]) -> Cal
 
 def assert_totals_match_rows(services: Services) -> None:
     with services.db.read() as conn:
-        real = Counter(dict(conn.execute(sa.select(sq.c.status, sa.func.count()).group_by(sq.c.status)).all()))
+        per_status = conn.execute(sa.select(sq.c.status, sa.func.count()).group_by(sq.c.status)).all()
+        real = Counter(dict(per_status))
         kept = store.count_by_status(conn, QUEUE)
     assert {status: n for status, n in kept.items() if n} == dict(real)
 
@@ -122,9 +124,12 @@ def test_a_cancel_racing_a_finish_ends_in_one_state(services: Services) -> None:
     owner = person(services, "owner@example.com")
     services.queue.enqueue_batch(owner, QUEUE, Batch(graph=ZERO, runs=20), False)
     seen: list[str] = []
-    services.bus.subscribe(
-        lambda event: seen.append(event.payload["status"]) if event.name == "queue_item_status_changed" else None
-    )
+
+    def record(event: Event) -> None:
+        if event.name == "queue_item_status_changed":
+            seen.append(event.payload["status"])
+
+    services.bus.subscribe(record)
     for _ in range(20):
         item = services.queue.dispatch.claim_next(QUEUE, worker_id=None)
         assert item is not None
