@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 
@@ -19,8 +18,15 @@ def add_to_row(conn: Connection, table: sa.Table, keys: dict[str, Any], incremen
     added = {name: table.c[name] + delta for name, delta in increments.items()}
     if conn.execute(sa.update(table).where(where).values(added)).rowcount:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table).values(**keys, **increments)
+    # Imported here: a server starting on SQLite need not load the PostgreSQL dialect module.
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        insert: Any = postgresql.insert(table).values(**keys, **increments)
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        insert = sqlite.insert(table).values(**keys, **increments)
     conn.execute(
         insert.on_conflict_do_update(
             index_elements=list(keys),
