@@ -1,6 +1,8 @@
-import { Button, Group, Loader, Modal, Paper, Progress, Stack, Table, Text, Title } from "@mantine/core";
+import { Button, Loader, Modal, Progress, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { ErrorAlert } from "@/components/error-alert";
+import { Pager } from "@/components/pager";
+import { TableCard } from "@/components/table-card";
 import type { UserUsageDTO as UserUsage } from "@/lib/api-types";
 import { useUserQuota } from "../api/get-user-quota";
 import { useUsage } from "../api/list-usage";
@@ -27,72 +29,58 @@ export function QuotasPage() {
         time counts the last 30 days.
       </Text>
       <ErrorAlert error={usage.error} />
-      <Paper withBorder radius="md">
-        {usage.isPending ? (
-          <Group justify="center" p="xl">
-            <Loader aria-label="Loading usage" />
-          </Group>
-        ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="sm" aria-label="Usage" className="table-as-list">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>User</Table.Th>
-                  <Table.Th>Waiting</Table.Th>
-                  <Table.Th>Today</Table.Th>
-                  <Table.Th>Storage</Table.Th>
-                  <Table.Th>Generation time</Table.Th>
-                  <Table.Th ta="right">Limits</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(usage.data?.items ?? []).map((row) => (
-                  <Table.Tr key={row.user_id}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {row.display_name || row.email}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {row.email}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Amount used={row.used.pending_items} limit={row.limits.max_pending_items} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Amount used={row.used.items_today} limit={row.limits.max_items_per_day} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Amount used={row.used.storage_mb} limit={row.limits.max_storage_mb} unit="MB" />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{Math.round(row.gpu_seconds_30d)} s</Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Button size="xs" variant="default" aria-label={`Limits of ${row.email}`} onClick={() => setEditing(row)}>
-                        Edit limits
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Paper>
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          {total} users
-        </Text>
-        <Group gap="xs">
-          <Button variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-            Previous
-          </Button>
-          <Button variant="default" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-            Next
-          </Button>
-        </Group>
-      </Group>
+      <TableCard loading={usage.isPending} loadingLabel="Loading usage" minWidth={760}>
+        <Table verticalSpacing="sm" aria-label="Usage" className="table-as-list">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>User</Table.Th>
+              <Table.Th>Waiting</Table.Th>
+              <Table.Th>Today</Table.Th>
+              <Table.Th>Storage</Table.Th>
+              <Table.Th>Generation time</Table.Th>
+              <Table.Th ta="right">Limits</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(usage.data?.items ?? []).map((row) => (
+              <Table.Tr key={row.user_id}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {row.display_name || row.email}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {row.email}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Amount used={row.used.pending_items} limit={row.limits.max_pending_items} />
+                </Table.Td>
+                <Table.Td>
+                  <Amount used={row.used.items_today} limit={row.limits.max_items_per_day} />
+                </Table.Td>
+                <Table.Td>
+                  <Amount used={row.used.storage_mb} limit={row.limits.max_storage_mb} unit="MB" />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{Math.round(row.gpu_seconds_30d)} s</Text>
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Button size="xs" variant="default" aria-label={`Limits of ${row.email}`} onClick={() => setEditing(row)}>
+                    Edit limits
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+      <Pager
+        summary={`${total} users`}
+        hasPrevious={offset > 0}
+        hasNext={offset + PAGE_SIZE < total}
+        onPrevious={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+        onNext={() => setOffset(offset + PAGE_SIZE)}
+      />
       {editing && <UserLimitsModal user={editing} onClose={() => setEditing(null)} />}
     </Stack>
   );

@@ -1,6 +1,9 @@
-import { Badge, Button, Group, Loader, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { useMemo, useState } from "react";
+import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
+import { Pager } from "@/components/pager";
+import { TableCard } from "@/components/table-card";
 import type { AuditEvent, UserDTO } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
 import { useAuditActions } from "../api/list-audit-actions";
@@ -78,94 +81,70 @@ export function AuditPage() {
         </Button>
       </Group>
       <ErrorAlert error={page.error} />
-      <Paper withBorder radius="md">
-        {page.isPending ? (
-          <Group justify="center" p="xl">
-            <Loader aria-label="Loading the audit log" />
-          </Group>
-        ) : (
-          <Table.ScrollContainer minWidth={960}>
-            <Table verticalSpacing="xs" highlightOnHover aria-label="Audit events">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Who</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Target</Table.Th>
-                  <Table.Th>Outcome</Table.Th>
-                  <Table.Th>Address</Table.Th>
-                  <Table.Th>Details</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {events.map((event) => (
-                  <Table.Tr key={event.id}>
-                    <Table.Td>
-                      <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                        {formatDateTime(event.at)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{actorLabel(event, people)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Tooltip label={descriptions.get(event.action) ?? event.action}>
-                        <Text size="sm" ff="monospace">
-                          {event.action}
-                        </Text>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" style={{ wordBreak: "break-all" }}>
-                        {targetLabel(event, people)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={OUTCOME_COLORS[event.outcome] ?? "gray"}>
-                        {event.outcome}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{event.ip ?? "—"}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" c="dimmed" maw={360} style={{ wordBreak: "break-word" }}>
-                        {describeDetails(event.details)}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-                {events.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Text c="dimmed" ta="center" py="md">
-                        No events match these filters.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Paper>
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Page {cursors.length}
-        </Text>
-        <Group gap="xs">
-          <Button variant="default" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Newer
-          </Button>
-          <Button
-            variant="default"
-            disabled={!page.data?.next_cursor}
-            onClick={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}
-          >
-            Older
-          </Button>
-        </Group>
-      </Group>
+      <TableCard loading={page.isPending} loadingLabel="Loading the audit log" minWidth={960}>
+        <Table verticalSpacing="xs" highlightOnHover aria-label="Audit events">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Time</Table.Th>
+              <Table.Th>Who</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Target</Table.Th>
+              <Table.Th>Outcome</Table.Th>
+              <Table.Th>Address</Table.Th>
+              <Table.Th>Details</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {events.map((event) => (
+              <Table.Tr key={event.id}>
+                <Table.Td>
+                  <Text size="sm" style={{ whiteSpace: "nowrap" }}>
+                    {formatDateTime(event.at)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{actorLabel(event, people)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Tooltip label={descriptions.get(event.action) ?? event.action}>
+                    <Text size="sm" ff="monospace">
+                      {event.action}
+                    </Text>
+                  </Tooltip>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" style={{ wordBreak: "break-all" }}>
+                    {targetLabel(event, people)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={OUTCOME_COLORS[event.outcome] ?? "gray"}>
+                    {event.outcome}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{event.ip ?? "—"}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs" c="dimmed" maw={360} style={{ wordBreak: "break-word" }}>
+                    {describeDetails(event.details)}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {events.length === 0 && <EmptyTableRow colSpan={7}>No events match these filters.</EmptyTableRow>}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+      <Pager
+        summary={`Page ${cursors.length}`}
+        previousLabel="Newer"
+        nextLabel="Older"
+        hasPrevious={cursors.length > 1}
+        hasNext={Boolean(page.data?.next_cursor)}
+        onPrevious={() => setCursors(cursors.slice(0, -1))}
+        onNext={() => page.data?.next_cursor && setCursors([...cursors, page.data.next_cursor])}
+      />
     </Stack>
   );
 }

@@ -1,7 +1,10 @@
-import { ActionIcon, Badge, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
+import { Badge, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { IconPencil, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
+import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
+import { RowAction } from "@/components/row-action";
+import { TableCard } from "@/components/table-card";
 import type { ModelConfig } from "@/lib/api-types";
 import { useModels } from "../api/list-models";
 import { useIsModelManagerEnabled } from "../hooks/use-is-model-manager-enabled";
@@ -32,97 +35,78 @@ export function ModelsPage() {
       </Stack>
       {canManage && <InstallModelPanel />}
       <ErrorAlert error={models.error} title="Could not load the models" />
-      <Paper withBorder radius="md">
-        {models.isPending ? (
-          <Group justify="center" p="xl">
-            <Loader aria-label="Loading models" />
-          </Group>
-        ) : (
-          <Table.ScrollContainer minWidth={720}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label="Installed models">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Base</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Format</Table.Th>
-                  <Table.Th>Size</Table.Th>
-                  {canManage && <Table.Th ta="right">Actions</Table.Th>}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.map((model) => (
-                  <Table.Tr key={model.key} data-testid="model-row">
-                    <Table.Td maw={420}>
-                      <Group gap={6} wrap="nowrap">
-                        <Text size="sm" fw={500}>
-                          {model.name}
-                        </Text>
-                        {model.access === "restricted" && (
-                          <Badge size="xs" variant="light" color="orange" title="Only chosen people may use it">
-                            Restricted
-                          </Badge>
-                        )}
-                      </Group>
-                      {model.description && (
-                        <Text size="xs" c="dimmed" lineClamp={2}>
-                          {model.description}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" tt="none">
-                        {BASE_LABELS[model.base] ?? model.base}
+      <TableCard loading={models.isPending} loadingLabel="Loading models" minWidth={720}>
+        <Table verticalSpacing="sm" highlightOnHover aria-label="Installed models">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Base</Table.Th>
+              <Table.Th>Type</Table.Th>
+              <Table.Th>Format</Table.Th>
+              <Table.Th>Size</Table.Th>
+              {canManage && <Table.Th ta="right">Actions</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.map((model) => (
+              <Table.Tr key={model.key} data-testid="model-row">
+                <Table.Td maw={420}>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm" fw={500}>
+                      {model.name}
+                    </Text>
+                    {model.access === "restricted" && (
+                      <Badge size="xs" variant="light" color="orange" title="Only chosen people may use it">
+                        Restricted
                       </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{TYPE_LABELS[model.type] ?? model.type}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{model.format}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatBytes(model.file_size)}</Text>
-                    </Table.Td>
-                    {canManage && (
-                      <Table.Td>
-                        <Group gap={4} justify="flex-end" wrap="nowrap">
-                          <Tooltip label="Edit">
-                            <ActionIcon variant="subtle" aria-label={`Edit ${model.name}`} onClick={() => setEditing(model)}>
-                              <IconPencil size={18} />
-                            </ActionIcon>
-                          </Tooltip>
-                          <Tooltip label="Delete">
-                            <ActionIcon
-                              variant="subtle"
-                              color="red"
-                              aria-label={`Delete ${model.name}`}
-                              onClick={() => setDeleting(model)}
-                            >
-                              <IconTrash size={18} />
-                            </ActionIcon>
-                          </Tooltip>
-                        </Group>
-                      </Table.Td>
                     )}
-                  </Table.Tr>
-                ))}
-                {list.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={canManage ? 6 : 5}>
-                      <Text c="dimmed" ta="center" py="md">
-                        {canManage
-                          ? "No models installed yet. Install one above."
-                          : "No models installed yet. Ask an administrator to install one."}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
+                  </Group>
+                  {model.description && (
+                    <Text size="xs" c="dimmed" lineClamp={2}>
+                      {model.description}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" tt="none">
+                    {BASE_LABELS[model.base] ?? model.base}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{TYPE_LABELS[model.type] ?? model.type}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{model.format}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{formatBytes(model.file_size)}</Text>
+                </Table.Td>
+                {canManage && (
+                  <Table.Td>
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <RowAction label="Edit" ariaLabel={`Edit ${model.name}`} icon={IconPencil} onClick={() => setEditing(model)} />
+                      <RowAction
+                        label="Delete"
+                        ariaLabel={`Delete ${model.name}`}
+                        icon={IconTrash}
+                        danger
+                        onClick={() => setDeleting(model)}
+                      />
+                    </Group>
+                  </Table.Td>
                 )}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Paper>
+              </Table.Tr>
+            ))}
+            {list.length === 0 && (
+              <EmptyTableRow colSpan={canManage ? 6 : 5}>
+                {canManage
+                  ? "No models installed yet. Install one above."
+                  : "No models installed yet. Ask an administrator to install one."}
+              </EmptyTableRow>
+            )}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
       {canManage && editing && <EditModelModal model={editing} onClose={() => setEditing(null)} />}
       {canManage && deleting && <DeleteModelModal model={deleting} onClose={() => setDeleting(null)} />}
     </Stack>

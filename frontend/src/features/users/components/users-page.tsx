@@ -1,9 +1,13 @@
-import { ActionIcon, Badge, Button, Group, Loader, Paper, Stack, Table, Tabs, Text, Title, Tooltip } from "@mantine/core";
+import { Badge, Button, Group, Stack, Table, Tabs, Text, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { IconKey, IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
+import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
+import { Pager } from "@/components/pager";
+import { RowAction } from "@/components/row-action";
+import { TableCard } from "@/components/table-card";
 import { useSession } from "@/hooks/use-session";
 import type { UserDTO } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
@@ -68,122 +72,90 @@ function PeoplePanel() {
         </Button>
       </Group>
       <ErrorAlert error={page.error} />
-      <Paper withBorder radius="md">
-        {page.isPending ? (
-          <Group justify="center" p="xl">
-            <Loader aria-label="Loading users" />
-          </Group>
-        ) : (
-          <Table.ScrollContainer minWidth={phone ? 0 : 720}>
-            <Table verticalSpacing="sm" highlightOnHover aria-label="Users" className="table-as-list">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Groups</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Last sign-in</Table.Th>
-                  <Table.Th ta="right">Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.map((user) => (
-                  <Table.Tr key={user.user_id}>
-                    <Table.Td>
-                      <Group gap="xs">
-                        <Text size="sm" fw={500}>
-                          {user.display_name || "—"}
-                        </Text>
-                        {user.user_id === me.user_id && (
-                          <Badge size="xs" variant="outline" color="gray">
-                            You
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{user.email}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={user.is_admin ? "grape" : "gray"}>
-                        {user.is_admin ? "Administrator" : "User"}
+      <TableCard loading={page.isPending} loadingLabel="Loading users" minWidth={phone ? 0 : 720}>
+        <Table verticalSpacing="sm" highlightOnHover aria-label="Users" className="table-as-list">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Groups</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Last sign-in</Table.Th>
+              <Table.Th ta="right">Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.map((user) => (
+              <Table.Tr key={user.user_id}>
+                <Table.Td>
+                  <Group gap="xs">
+                    <Text size="sm" fw={500}>
+                      {user.display_name || "—"}
+                    </Text>
+                    {user.user_id === me.user_id && (
+                      <Badge size="xs" variant="outline" color="gray">
+                        You
                       </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {(groupsByUser?.get(user.user_id) ?? []).map((name) => (
-                          <Badge key={name} size="sm" variant="light" color="gray">
-                            {name}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="dot" color={user.is_active ? "teal" : "red"}>
-                        {user.is_active ? "Active" : "Disabled"}
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{user.email}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={user.is_admin ? "grape" : "gray"}>
+                    {user.is_admin ? "Administrator" : "User"}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {(groupsByUser?.get(user.user_id) ?? []).map((name) => (
+                      <Badge key={name} size="sm" variant="light" color="gray">
+                        {name}
                       </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatDateTime(user.last_login_at)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Tooltip label="Edit">
-                          <ActionIcon variant="subtle" aria-label={`Edit ${user.email}`} onClick={() => setEditing(user)}>
-                            <IconPencil size={18} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label="Account recovery (reset link, two-factor)">
-                          <ActionIcon
-                            variant="subtle"
-                            aria-label={`Reset link for ${user.email}`}
-                            onClick={() => setResetting(user)}
-                          >
-                            <IconKey size={18} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label="Delete">
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={`Delete ${user.email}`}
-                            onClick={() => setDeleting(user)}
-                          >
-                            <IconTrash size={18} />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-                {users.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Text c="dimmed" ta="center" py="md">
-                        No users on this page.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Paper>
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Page {pageNumber}
-        </Text>
-        <Group gap="xs">
-          <Button variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-            Previous
-          </Button>
-          <Button variant="default" disabled={!page.data?.hasNext} onClick={() => setOffset(offset + PAGE_SIZE)}>
-            Next
-          </Button>
-        </Group>
-      </Group>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="dot" color={user.is_active ? "teal" : "red"}>
+                    {user.is_active ? "Active" : "Disabled"}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{formatDateTime(user.last_login_at)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <RowAction label="Edit" ariaLabel={`Edit ${user.email}`} icon={IconPencil} onClick={() => setEditing(user)} />
+                    <RowAction
+                      label="Account recovery (reset link, two-factor)"
+                      ariaLabel={`Reset link for ${user.email}`}
+                      icon={IconKey}
+                      onClick={() => setResetting(user)}
+                    />
+                    <RowAction
+                      label="Delete"
+                      ariaLabel={`Delete ${user.email}`}
+                      icon={IconTrash}
+                      danger
+                      onClick={() => setDeleting(user)}
+                    />
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {users.length === 0 && <EmptyTableRow colSpan={7}>No users on this page.</EmptyTableRow>}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+      <Pager
+        summary={`Page ${pageNumber}`}
+        hasPrevious={offset > 0}
+        hasNext={Boolean(page.data?.hasNext)}
+        onPrevious={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+        onNext={() => setOffset(offset + PAGE_SIZE)}
+      />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
       {editing && <EditUserModal user={editing} onClose={() => setEditing(null)} />}
       {deleting && <DeleteUserModal user={deleting} onClose={() => setDeleting(null)} />}
