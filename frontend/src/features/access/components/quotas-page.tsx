@@ -3,6 +3,7 @@ import { useState } from "react";
 import { ErrorAlert } from "@/components/error-alert";
 import { Pager } from "@/components/pager";
 import { TableCard } from "@/components/table-card";
+import { TableHeader } from "@/components/table-header";
 import type { UserUsageDTO as UserUsage } from "@/lib/api-types";
 import { useUserQuota } from "../api/get-user-quota";
 import { useUsage } from "../api/list-usage";
@@ -31,16 +32,7 @@ export function QuotasPage() {
       <ErrorAlert error={usage.error} />
       <TableCard loading={usage.isPending} loadingLabel="Loading usage" minWidth={760}>
         <Table verticalSpacing="sm" aria-label="Usage" className="table-as-list">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Waiting</Table.Th>
-              <Table.Th>Today</Table.Th>
-              <Table.Th>Storage</Table.Th>
-              <Table.Th>Generation time</Table.Th>
-              <Table.Th ta="right">Limits</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHeader columns={["User", "Waiting", "Today", "Storage", "Generation time"]} actions="Limits" />
           <Table.Tbody>
             {(usage.data?.items ?? []).map((row) => (
               <Table.Tr key={row.user_id}>

@@ -4,6 +4,7 @@ import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
 import { Pager } from "@/components/pager";
 import { TableCard } from "@/components/table-card";
+import { TableHeader } from "@/components/table-header";
 import type { AuditEvent, UserDTO } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
 import { useAuditActions } from "../api/list-audit-actions";
@@ -83,17 +84,7 @@ export function AuditPage() {
       <ErrorAlert error={page.error} />
       <TableCard loading={page.isPending} loadingLabel="Loading the audit log" minWidth={960}>
         <Table verticalSpacing="xs" highlightOnHover aria-label="Audit events">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Who</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Target</Table.Th>
-              <Table.Th>Outcome</Table.Th>
-              <Table.Th>Address</Table.Th>
-              <Table.Th>Details</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHeader columns={["Time", "Who", "Action", "Target", "Outcome", "Address", "Details"]} />
           <Table.Tbody>
             {events.map((event) => (
               <Table.Tr key={event.id}>

@@ -1,7 +1,8 @@
-import { Badge, Button, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/error-alert";
+import { RoleBadge } from "@/components/role-badge";
 import { PasswordField } from "@/components/password-field";
 import { useSession } from "@/hooks/use-session";
 import { passwordPolicyError } from "@/lib/passwords";
@@ -54,9 +55,7 @@ function ProfilePanel() {
             <Title order={2} size="h4" id="profile-heading">
               Profile
             </Title>
-            <Badge variant="light" color={user.is_admin ? "grape" : "gray"}>
-              {user.is_admin ? "Administrator" : "User"}
-            </Badge>
+            <RoleBadge isAdmin={user.is_admin} />
           </Group>
           <TextInput label="Email" value={user.email} readOnly variant="filled" description="Your sign-in name" />
           <TextInput

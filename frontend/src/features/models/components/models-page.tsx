@@ -5,6 +5,7 @@ import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
 import { RowAction } from "@/components/row-action";
 import { TableCard } from "@/components/table-card";
+import { TableHeader } from "@/components/table-header";
 import type { ModelConfig } from "@/lib/api-types";
 import { useModels } from "../api/list-models";
 import { useIsModelManagerEnabled } from "../hooks/use-is-model-manager-enabled";
@@ -37,16 +38,10 @@ export function ModelsPage() {
       <ErrorAlert error={models.error} title="Could not load the models" />
       <TableCard loading={models.isPending} loadingLabel="Loading models" minWidth={720}>
         <Table verticalSpacing="sm" highlightOnHover aria-label="Installed models">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Base</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Format</Table.Th>
-              <Table.Th>Size</Table.Th>
-              {canManage && <Table.Th ta="right">Actions</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
+          <TableHeader
+            columns={["Name", "Base", "Type", "Format", "Size"]}
+            actions={canManage ? "Actions" : undefined}
+          />
           <Table.Tbody>
             {list.map((model) => (
               <Table.Tr key={model.key} data-testid="model-row">

@@ -3,8 +3,10 @@ import { IconBan, IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
+import { RoleBadge } from "@/components/role-badge";
 import { RowAction } from "@/components/row-action";
 import { TableCard } from "@/components/table-card";
+import { TableHeader } from "@/components/table-header";
 import { formatDateTime } from "@/lib/format";
 import { useInvites } from "../api/list-invites";
 import { useRevokeInvite } from "../api/revoke-invite";
@@ -28,16 +30,7 @@ export function InvitesPanel() {
       <ErrorAlert error={invites.error ?? revoke.error} />
       <TableCard loading={invites.isPending} loadingLabel="Loading invites" minWidth={720}>
         <Table verticalSpacing="sm" aria-label="Invites">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>For</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Made</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHeader columns={["For", "Role", "Made", "Expires", "Status"]} actions="Actions" />
           <Table.Tbody>
             {(invites.data ?? []).map((invite) => {
               const status = inviteStatus(invite);
@@ -47,9 +40,7 @@ export function InvitesPanel() {
                     <Text size="sm">{invite.email ?? "Anyone with the link"}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={invite.is_admin ? "grape" : "gray"}>
-                      {invite.is_admin ? "Administrator" : "User"}
-                    </Badge>
+                    <RoleBadge isAdmin={invite.is_admin} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{formatDateTime(invite.created_at)}</Text>

@@ -6,8 +6,10 @@ import { Link } from "react-router";
 import { EmptyTableRow } from "@/components/empty-table-row";
 import { ErrorAlert } from "@/components/error-alert";
 import { Pager } from "@/components/pager";
+import { RoleBadge } from "@/components/role-badge";
 import { RowAction } from "@/components/row-action";
 import { TableCard } from "@/components/table-card";
+import { TableHeader } from "@/components/table-header";
 import { useSession } from "@/hooks/use-session";
 import type { UserDTO } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
@@ -74,17 +76,7 @@ function PeoplePanel() {
       <ErrorAlert error={page.error} />
       <TableCard loading={page.isPending} loadingLabel="Loading users" minWidth={phone ? 0 : 720}>
         <Table verticalSpacing="sm" highlightOnHover aria-label="Users" className="table-as-list">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Groups</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Last sign-in</Table.Th>
-              <Table.Th ta="right">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHeader columns={["Name", "Email", "Role", "Groups", "Status", "Last sign-in"]} actions="Actions" />
           <Table.Tbody>
             {users.map((user) => (
               <Table.Tr key={user.user_id}>
@@ -104,9 +96,7 @@ function PeoplePanel() {
                   <Text size="sm">{user.email}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={user.is_admin ? "grape" : "gray"}>
-                    {user.is_admin ? "Administrator" : "User"}
-                  </Badge>
+                  <RoleBadge isAdmin={user.is_admin} />
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
