@@ -8,23 +8,23 @@ import {
   Loader,
   Modal,
   NumberInput,
-  Paper,
   Stack,
   Table,
   Text,
   TextInput,
-  Title,
   VisuallyHidden,
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/error-alert";
+import { TableHeader } from "@/components/table-header";
 import { useSession } from "@/hooks/use-session";
 import { formatDateTime } from "@/lib/format";
 import type { ApiTokenCreated, ApiTokenScope } from "@/lib/api-types";
 import { useCreateApiToken } from "../api/create-api-token";
 import { useApiTokens } from "../api/list-api-tokens";
 import { useRevokeApiToken } from "../api/revoke-api-token";
+import { AccountSection } from "./account-section";
 import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, SCOPES, tokenFormErrors, type TokenForm } from "../utils/token-form";
 
 /** Personal API tokens (SPEC §16): for scripts, never shown again after creation. */
@@ -34,86 +34,78 @@ export function ApiTokensPanel() {
   const [creating, { open, close }] = useDisclosure(false);
 
   return (
-    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="tokens-heading">
-      <Stack>
-        <Group justify="space-between">
-          <Title order={2} size="h4" id="tokens-heading">
-            API tokens
-          </Title>
-          <Button variant="light" onClick={open}>
-            New token
-          </Button>
-        </Group>
-        <Text size="sm" c="dimmed">
-          For scripts and other programs: send <Code>Authorization: Bearer gsk_…</Code>. A token only does what
-          its scopes allow, and never more than your account may.
-        </Text>
-        <ErrorAlert error={tokens.error ?? revoke.error} />
-        {tokens.isPending ? (
-          <Loader size="sm" aria-label="Loading tokens" />
-        ) : tokens.data && tokens.data.length === 0 ? (
-          <Text size="sm">You have no API tokens.</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={560}>
-            <Table verticalSpacing="sm" aria-label="API tokens">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Scopes</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
+    <AccountSection
+      headingId="tokens-heading"
+      title="API tokens"
+      aside={
+        <Button variant="light" onClick={open}>
+          New token
+        </Button>
+      }
+    >
+      <Text size="sm" c="dimmed">
+        For scripts and other programs: send <Code>Authorization: Bearer gsk_…</Code>. A token only does what
+        its scopes allow, and never more than your account may.
+      </Text>
+      <ErrorAlert error={tokens.error ?? revoke.error} />
+      {tokens.isPending ? (
+        <Loader size="sm" aria-label="Loading tokens" />
+      ) : tokens.data && tokens.data.length === 0 ? (
+        <Text size="sm">You have no API tokens.</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table verticalSpacing="sm" aria-label="API tokens">
+            <TableHeader
+              columns={["Name", "Scopes", "Expires", "Last used"]}
+              actions={<VisuallyHidden>Actions</VisuallyHidden>}
+            />
+            <Table.Tbody>
+              {(tokens.data ?? []).map((token) => (
+                <Table.Tr key={token.token_id}>
+                  <Table.Td>
+                    <Text size="sm">{token.name}</Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {token.prefix}…
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {token.scopes.map((scope) => (
+                        <Badge key={scope} size="sm" variant="light">
+                          {scope}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{formatDateTime(token.expires_at)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{token.last_used_at ? formatDateTime(token.last_used_at) : "Never"}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      size="xs"
+                      variant="default"
+                      color="red"
+                      aria-label={`Revoke ${token.name}`}
+                      loading={revoke.isPending && revoke.variables === token.token_id}
+                      onClick={() => revoke.mutate(token.token_id)}
+                    >
+                      Revoke
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(tokens.data ?? []).map((token) => (
-                  <Table.Tr key={token.token_id}>
-                    <Table.Td>
-                      <Text size="sm">{token.name}</Text>
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {token.prefix}…
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {token.scopes.map((scope) => (
-                          <Badge key={scope} size="sm" variant="light">
-                            {scope}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatDateTime(token.expires_at)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{token.last_used_at ? formatDateTime(token.last_used_at) : "Never"}</Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Button
-                        size="xs"
-                        variant="default"
-                        color="red"
-                        aria-label={`Revoke ${token.name}`}
-                        loading={revoke.isPending && revoke.variables === token.token_id}
-                        onClick={() => revoke.mutate(token.token_id)}
-                      >
-                        Revoke
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Stack>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {/* A portal: it takes no room in the section's column. */}
       <Modal opened={creating} onClose={close} title="New API token" centered size="lg">
         {creating && <CreateTokenForm onDone={close} />}
       </Modal>
-    </Paper>
+    </AccountSection>
   );
 }
 

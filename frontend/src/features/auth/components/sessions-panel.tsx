@@ -1,11 +1,13 @@
-import { Badge, Button, Group, Loader, Modal, Paper, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Badge, Button, Group, Loader, Modal, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { ErrorAlert } from "@/components/error-alert";
+import { TableHeader } from "@/components/table-header";
 import { formatDateTime } from "@/lib/format";
 import { useLogOutEverywhere } from "../api/log-out-everywhere";
 import { useSessions } from "../api/list-sessions";
 import { useRevokeSession } from "../api/revoke-session";
 import { describeUserAgent } from "../utils/user-labels";
+import { AccountSection } from "./account-section";
 
 export function SessionsPanel() {
   const sessions = useSessions();
@@ -14,75 +16,65 @@ export function SessionsPanel() {
   const [confirming, { open, close }] = useDisclosure(false);
 
   return (
-    <Paper withBorder p="lg" radius="md" component="section" aria-labelledby="sessions-heading">
-      <Stack>
-        <Group justify="space-between">
-          <Title order={2} size="h4" id="sessions-heading">
-            Signed-in sessions
-          </Title>
-          <Button color="red" variant="light" onClick={open}>
-            Log out everywhere
-          </Button>
-        </Group>
-        <ErrorAlert error={sessions.error ?? revoke.error} />
-        {sessions.isPending ? (
-          <Loader size="sm" aria-label="Loading sessions" />
-        ) : (
-          <Table.ScrollContainer minWidth={560}>
-            <Table verticalSpacing="sm" highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Device</Table.Th>
-                  <Table.Th>Address</Table.Th>
-                  <Table.Th>Signed in</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
+    <AccountSection
+      headingId="sessions-heading"
+      title="Signed-in sessions"
+      aside={
+        <Button color="red" variant="light" onClick={open}>
+          Log out everywhere
+        </Button>
+      }
+    >
+      <ErrorAlert error={sessions.error ?? revoke.error} />
+      {sessions.isPending ? (
+        <Loader size="sm" aria-label="Loading sessions" />
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table verticalSpacing="sm" highlightOnHover>
+            <TableHeader columns={["Device", "Address", "Signed in"]} actions={<VisuallyHidden>Actions</VisuallyHidden>} />
+            <Table.Tbody>
+              {(sessions.data ?? []).map((session) => (
+                <Table.Tr key={session.session_id}>
+                  <Table.Td>
+                    <Group gap="xs">
+                      <Text size="sm" title={session.user_agent ?? undefined}>
+                        {describeUserAgent(session.user_agent)}
+                      </Text>
+                      {session.is_current && (
+                        <Badge size="sm" color="teal" variant="light">
+                          This session
+                        </Badge>
+                      )}
+                      {session.remember_me && (
+                        <Badge size="sm" color="gray" variant="outline">
+                          Remembered
+                        </Badge>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{session.ip_address ?? "—"}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{formatDateTime(session.created_at)}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      size="xs"
+                      variant="default"
+                      loading={revoke.isPending && revoke.variables?.session_id === session.session_id}
+                      onClick={() => revoke.mutate(session)}
+                    >
+                      {session.is_current ? "Sign out" : "Revoke"}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(sessions.data ?? []).map((session) => (
-                  <Table.Tr key={session.session_id}>
-                    <Table.Td>
-                      <Group gap="xs">
-                        <Text size="sm" title={session.user_agent ?? undefined}>
-                          {describeUserAgent(session.user_agent)}
-                        </Text>
-                        {session.is_current && (
-                          <Badge size="sm" color="teal" variant="light">
-                            This session
-                          </Badge>
-                        )}
-                        {session.remember_me && (
-                          <Badge size="sm" color="gray" variant="outline">
-                            Remembered
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{session.ip_address ?? "—"}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatDateTime(session.created_at)}</Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Button
-                        size="xs"
-                        variant="default"
-                        loading={revoke.isPending && revoke.variables?.session_id === session.session_id}
-                        onClick={() => revoke.mutate(session)}
-                      >
-                        {session.is_current ? "Sign out" : "Revoke"}
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Stack>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {/* A portal: it takes no room in the section's column. */}
       <Modal opened={confirming} onClose={close} title="Log out everywhere?" centered>
         <Stack>
           <Text size="sm">Every session of your account ends, this one included. You will need to sign in again.</Text>
@@ -97,6 +89,6 @@ export function SessionsPanel() {
           </Group>
         </Stack>
       </Modal>
-    </Paper>
+    </AccountSection>
   );
 }
