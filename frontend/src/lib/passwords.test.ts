@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generatePassword, passwordPolicyError, passwordStrength } from "./passwords";
+import { generatePassword, newPasswordReady, passwordPolicyError, passwordStrength } from "./passwords";
 
 describe("passwordStrength", () => {
   it("grows with length and variety", () => {
@@ -21,6 +21,16 @@ describe("passwordPolicyError", () => {
     expect(passwordPolicyError("Short1", true)).toMatch(/8 characters/);
     expect(passwordPolicyError("alllowercase1", true)).toMatch(/upper-case/);
     expect(passwordPolicyError("Good1Password", true)).toBeNull();
+  });
+});
+
+describe("newPasswordReady", () => {
+  it("needs a password that keeps the rule, typed the same twice", () => {
+    expect(newPasswordReady("", "", false)).toBe(false);
+    expect(newPasswordReady("x", "y", false)).toBe(false);
+    expect(newPasswordReady("x", "x", false)).toBe(true);
+    expect(newPasswordReady("short", "short", true)).toBe(false);
+    expect(newPasswordReady("Good1Password", "Good1Password", true)).toBe(true);
   });
 });
 

@@ -37,6 +37,11 @@ export function passwordPolicyError(password: string, strict: boolean): string |
   return null;
 }
 
+/** A new password may be sent: it keeps the server's rule and was typed the same twice. */
+export function newPasswordReady(password: string, confirm: string, strict: boolean): boolean {
+  return passwordPolicyError(password, strict) === null && confirm === password;
+}
+
 const UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ";
 const LOWER = "abcdefghijkmnopqrstuvwxyz";
 const DIGITS = "23456789";

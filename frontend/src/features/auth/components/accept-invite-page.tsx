@@ -1,13 +1,13 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Loader, Stack, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
-import { PasswordField } from "@/components/password-field";
 import { errorMessage } from "@/lib/api-client";
-import { passwordPolicyError } from "@/lib/passwords";
+import { newPasswordReady } from "@/lib/passwords";
 import { useAcceptInvite } from "../api/accept-invite";
 import { useInvite } from "../api/get-invite";
 import { linkToken } from "../utils/link-token";
+import { NewPasswordFields } from "./new-password-fields";
 
 /** `/invite#<token>`: create one's account from an administrator's invite and sign in. */
 export function AcceptInvitePage({ strict }: { strict: boolean }) {
@@ -20,8 +20,6 @@ export function AcceptInvitePage({ strict }: { strict: boolean }) {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const fixedEmail = invite.data?.email ?? null;
-  const policyError = password ? passwordPolicyError(password, strict) : null;
-  const mismatch = confirm && confirm !== password ? "The passwords do not match" : null;
 
   if (!token || invite.isError) {
     return (
@@ -46,7 +44,7 @@ export function AcceptInvitePage({ strict }: { strict: boolean }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const address = fixedEmail ?? email.trim();
-    if (!address || !password || policyError || confirm !== password) return;
+    if (!address || !newPasswordReady(password, confirm, strict)) return;
     accept.mutate(
       { email: address, display_name: displayName.trim() || null, password },
       { onSuccess: () => void navigate("/gallery", { replace: true }) },
@@ -73,14 +71,14 @@ export function AcceptInvitePage({ strict }: { strict: boolean }) {
           onChange={(e) => setEmail(e.currentTarget.value)}
         />
         <TextInput label="Display name" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} />
-        <PasswordField label="Password" value={password} onChange={setPassword} required error={policyError} />
-        <PasswordInput
-          label="Confirm password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          error={mismatch}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
+        <NewPasswordFields
+          label="Password"
+          confirmLabel="Confirm password"
+          password={password}
+          confirm={confirm}
+          onPasswordChange={setPassword}
+          onConfirmChange={setConfirm}
+          strict={strict}
         />
         <ErrorAlert error={accept.error} />
         <Button type="submit" loading={accept.isPending} fullWidth size="md">

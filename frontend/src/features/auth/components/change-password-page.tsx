@@ -1,11 +1,11 @@
 import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/error-alert";
-import { PasswordField } from "@/components/password-field";
-import { passwordPolicyError } from "@/lib/passwords";
+import { newPasswordReady } from "@/lib/passwords";
 import { useLogOut } from "../api/log-out";
 import { useUpdateCurrentUser } from "../api/update-current-user";
 import { AuthLayout } from "./auth-layout";
+import { NewPasswordFields } from "./new-password-fields";
 
 /** Shown instead of the studio while an administrator requires a new password (the server
  * refuses everything else until then). */
@@ -15,12 +15,10 @@ export function ChangePasswordPage({ email, strict }: { email: string; strict: b
   const [confirm, setConfirm] = useState("");
   const update = useUpdateCurrentUser();
   const logOut = useLogOut();
-  const policyError = password ? passwordPolicyError(password, strict) : null;
-  const mismatch = confirm && confirm !== password ? "The passwords do not match" : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!current || !password || policyError || confirm !== password) return;
+    if (!current || !newPasswordReady(password, confirm, strict)) return;
     update.mutate({ current_password: current, new_password: password });
   };
 
@@ -37,14 +35,12 @@ export function ChangePasswordPage({ email, strict }: { email: string; strict: b
             value={current}
             onChange={(e) => setCurrent(e.currentTarget.value)}
           />
-          <PasswordField label="New password" value={password} onChange={setPassword} required error={policyError} />
-          <PasswordInput
-            label="Confirm new password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            error={mismatch}
-            onChange={(e) => setConfirm(e.currentTarget.value)}
+          <NewPasswordFields
+            password={password}
+            confirm={confirm}
+            onPasswordChange={setPassword}
+            onConfirmChange={setConfirm}
+            strict={strict}
           />
           <ErrorAlert error={update.error} />
           <Button type="submit" loading={update.isPending} fullWidth size="md">

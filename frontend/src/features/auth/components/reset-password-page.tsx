@@ -1,13 +1,13 @@
-import { Alert, Anchor, Button, Group, Loader, PasswordInput, Stack, Text } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Loader, Stack, Text } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
-import { PasswordField } from "@/components/password-field";
 import { errorMessage } from "@/lib/api-client";
-import { passwordPolicyError } from "@/lib/passwords";
+import { newPasswordReady } from "@/lib/passwords";
 import { useResetLink } from "../api/get-reset-link";
 import { useResetPassword } from "../api/use-reset-link";
 import { linkToken } from "../utils/link-token";
+import { NewPasswordFields } from "./new-password-fields";
 
 /** `/reset#<token>`: set a new password with an administrator's one-time link. */
 export function ResetPasswordPage({ strict }: { strict: boolean }) {
@@ -16,8 +16,6 @@ export function ResetPasswordPage({ strict }: { strict: boolean }) {
   const reset = useResetPassword(token);
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const policyError = password ? passwordPolicyError(password, strict) : null;
-  const mismatch = confirm && confirm !== password ? "The passwords do not match" : null;
 
   if (reset.isSuccess) {
     return (
@@ -53,7 +51,7 @@ export function ResetPasswordPage({ strict }: { strict: boolean }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!password || policyError || confirm !== password) return;
+    if (!newPasswordReady(password, confirm, strict)) return;
     reset.mutate(password);
   };
 
@@ -63,14 +61,12 @@ export function ResetPasswordPage({ strict }: { strict: boolean }) {
         <Text size="sm" ta="center">
           New password for <b>{link.data.email}</b>
         </Text>
-        <PasswordField label="New password" value={password} onChange={setPassword} required error={policyError} />
-        <PasswordInput
-          label="Confirm new password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          error={mismatch}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
+        <NewPasswordFields
+          password={password}
+          confirm={confirm}
+          onPasswordChange={setPassword}
+          onConfirmChange={setConfirm}
+          strict={strict}
         />
         <ErrorAlert error={reset.error} />
         <Button type="submit" loading={reset.isPending} fullWidth size="md">
