@@ -16,6 +16,7 @@ import {
 } from "@mantine/core";
 import { IconPlus, IconTrash, IconX } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import type { GroupDTO } from "@/lib/api-types";
 import { plural } from "@/lib/format";
@@ -108,14 +109,12 @@ function CreateGroupModal({ onClose }: { onClose: () => void }) {
           <TextInput label="Name" required maxLength={100} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
           <Textarea label="Description" maxLength={2000} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
           <ErrorAlert error={create.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
-              Create group
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={onClose}
+            confirmLabel="Create group"
+            loading={create.isPending}
+            disabled={!name.trim()}
+          />
         </Stack>
       </form>
     </Modal>

@@ -16,6 +16,7 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useState, type FormEvent } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { TableHeader } from "@/components/table-header";
 import { useSession } from "@/hooks/use-session";
@@ -163,14 +164,7 @@ function CreateTokenForm({ onDone }: { onDone: () => void }) {
           onChange={(v) => setForm({ ...form, expiresInDays: typeof v === "number" ? v : Number.NaN })}
         />
         <ErrorAlert error={create.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create token
-          </Button>
-        </Group>
+        <DialogActions onCancel={onDone} confirmLabel="Create token" loading={create.isPending} />
       </Stack>
     </form>
   );

@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Loader, Modal, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { TableHeader } from "@/components/table-header";
 import { formatDateTime } from "@/lib/format";
@@ -79,14 +80,13 @@ export function SessionsPanel() {
         <Stack>
           <Text size="sm">Every session of your account ends, this one included. You will need to sign in again.</Text>
           <ErrorAlert error={logoutAll.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button color="red" loading={logoutAll.isPending} onClick={() => logoutAll.mutate()}>
-              Log out everywhere
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={close}
+            confirmLabel="Log out everywhere"
+            onConfirm={() => logoutAll.mutate()}
+            danger
+            loading={logoutAll.isPending}
+          />
         </Stack>
       </Modal>
     </AccountSection>

@@ -1,7 +1,8 @@
-import { Button, Checkbox, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { Checkbox, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
 import { useNavigate, useParams } from "react-router";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { useSession } from "@/hooks/use-session";
 import type { BoardDTO } from "@/lib/api-types";
@@ -9,6 +10,20 @@ import { useCreateBoard } from "../api/create-board";
 import { useDeleteBoard } from "../api/delete-board";
 import { useUpdateBoard } from "../api/update-board";
 import { useBoardPath } from "../hooks/gallery-path";
+
+/** The name field of the new-board and rename dialogs. */
+function BoardNameInput({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <TextInput
+      label="Board name"
+      data-autofocus
+      required
+      maxLength={300}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
+}
 
 export function CreateBoardModal({
   opened,
@@ -40,26 +55,17 @@ export function CreateBoardModal({
     <Modal opened={opened} onClose={close} title="New board" centered>
       <form onSubmit={submit}>
         <Stack>
-          <TextInput
-            label="Board name"
-            data-autofocus
-            required
-            maxLength={300}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
+          <BoardNameInput value={name} onChange={setName} />
           <Text size="xs" c="dimmed">
             New boards are private until you share them.
           </Text>
           <ErrorAlert error={create.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
-              Create board
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={close}
+            confirmLabel="Create board"
+            loading={create.isPending}
+            disabled={!name.trim()}
+          />
         </Stack>
       </form>
     </Modal>
@@ -78,23 +84,9 @@ export function RenameBoardModal({ board, onClose }: { board: BoardDTO; onClose:
     <Modal opened onClose={onClose} title="Rename board" centered>
       <form onSubmit={submit}>
         <Stack>
-          <TextInput
-            label="Board name"
-            data-autofocus
-            required
-            maxLength={300}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
+          <BoardNameInput value={name} onChange={setName} />
           <ErrorAlert error={update.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending} disabled={!name.trim()}>
-              Rename
-            </Button>
-          </Group>
+          <DialogActions onCancel={onClose} confirmLabel="Rename" loading={update.isPending} disabled={!name.trim()} />
         </Stack>
       </form>
     </Modal>
@@ -139,14 +131,13 @@ export function DeleteBoardModal({ board, onClose }: { board: BoardDTO; onClose:
           onChange={(e) => setIncludeImages(e.currentTarget.checked)}
         />
         <ErrorAlert error={remove.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={confirm}>
-            Delete board
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          confirmLabel="Delete board"
+          onConfirm={confirm}
+          danger
+          loading={remove.isPending}
+        />
       </Stack>
     </Modal>
   );

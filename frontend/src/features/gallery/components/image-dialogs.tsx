@@ -1,5 +1,6 @@
 import { Button, Group, Modal, NativeSelect, Stack, Text } from "@mantine/core";
 import { useState } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { useSession } from "@/hooks/use-session";
 import type { BoardDTO, ImageDTO } from "@/lib/api-types";
 import { useImageActions } from "../hooks/use-image-actions";
@@ -41,18 +42,13 @@ export function MoveImageModal({
             data-autofocus
           />
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            disabled={!target}
-            loading={actions.busy}
-            onClick={() => target && actions.moveTo(image, target, label, onClose)}
-          >
-            Move
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          confirmLabel="Move"
+          onConfirm={() => target && actions.moveTo(image, target, label, onClose)}
+          disabled={!target}
+          loading={actions.busy}
+        />
       </Stack>
     </Modal>
   );

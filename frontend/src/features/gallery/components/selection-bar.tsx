@@ -1,6 +1,7 @@
 import { Button, Group, Menu, Modal, Stack, Text } from "@mantine/core";
 import { IconArrowsMove, IconDownload, IconStar, IconStarOff, IconTrash, IconX } from "@tabler/icons-react";
 import { useState } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { notifyError, notifySuccess } from "@/components/notify";
 import { useSession } from "@/hooks/use-session";
 import type { BoardDTO } from "@/lib/api-types";
@@ -111,27 +112,22 @@ export function SelectionBar({
         <Modal opened onClose={() => setConfirming(false)} title={`Delete ${count}?`} centered>
           <Stack>
             <Text size="sm">They are removed from the gallery and from disk. This cannot be undone.</Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setConfirming(false)}>
-                Cancel
-              </Button>
-              <Button
-                color="red"
-                loading={remove.isPending}
-                onClick={() =>
-                  remove.mutate(names, {
-                    onSuccess: (done) => {
-                      changed(done, "Deleted");
-                      setConfirming(false);
-                      onClear();
-                    },
-                    onError: (e) => notifyError("Could not delete the images", e),
-                  })
-                }
-              >
-                Delete {count}
-              </Button>
-            </Group>
+            <DialogActions
+              onCancel={() => setConfirming(false)}
+              confirmLabel={`Delete ${count}`}
+              onConfirm={() =>
+                remove.mutate(names, {
+                  onSuccess: (done) => {
+                    changed(done, "Deleted");
+                    setConfirming(false);
+                    onClear();
+                  },
+                  onError: (e) => notifyError("Could not delete the images", e),
+                })
+              }
+              danger
+              loading={remove.isPending}
+            />
           </Stack>
         </Modal>
       )}

@@ -1,4 +1,5 @@
-import { Button, Code, Group, Modal, Stack, Text } from "@mantine/core";
+import { Code, Modal, Stack, Text } from "@mantine/core";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { notifySuccess } from "@/components/notify";
 import type { ModelConfig } from "@/lib/api-types";
@@ -22,14 +23,13 @@ export function DeleteModelModal({ model, onClose }: { model: ModelConfig; onClo
         </Text>
         <Code block>{model.source}</Code>
         <ErrorAlert error={remove.error} title="Could not delete the model" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={confirm}>
-            Delete model
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          confirmLabel="Delete model"
+          onConfirm={confirm}
+          danger
+          loading={remove.isPending}
+        />
       </Stack>
     </Modal>
   );

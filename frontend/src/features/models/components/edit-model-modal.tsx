@@ -1,6 +1,4 @@
 import {
-  Button,
-  Group,
   Modal,
   MultiSelect,
   NumberInput,
@@ -13,6 +11,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { useSession } from "@/hooks/use-session";
 import { notifySuccess } from "@/components/notify";
@@ -103,14 +102,7 @@ export function EditModelModal({ model, onClose }: { model: ModelConfig; onClose
           )}
           {session.multiuser && <AccessFields form={form} set={set} />}
           <ErrorAlert error={update.error} title="Could not save the model" />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Save changes
-            </Button>
-          </Group>
+          <DialogActions onCancel={onClose} confirmLabel="Save changes" loading={update.isPending} />
         </Stack>
       </form>
     </Modal>

@@ -1,6 +1,7 @@
 import { Button, Group, Loader, Modal, Pagination, Paper, Stack, Switch, Text, Title } from "@mantine/core";
 import { IconPlayerSkipForward, IconTrash } from "@tabler/icons-react";
 import { useState } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { notifyError, notifySuccess } from "@/components/notify";
 import { useSession } from "@/hooks/use-session";
@@ -200,14 +201,13 @@ function ClearQueueModal({ admin, onClose }: { admin: boolean; onClose: () => vo
           Images already made stay in the gallery.
         </Text>
         <ErrorAlert error={clear.error} title="Could not clear the queue" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={clear.isPending} onClick={confirm}>
-            {admin ? "Clear queue" : "Clear my items"}
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          confirmLabel={admin ? "Clear queue" : "Clear my items"}
+          onConfirm={confirm}
+          danger
+          loading={clear.isPending}
+        />
       </Stack>
     </Modal>
   );

@@ -1,5 +1,6 @@
 import { Button, Group, Modal, NumberInput, Stack, Switch, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { useCreateInvite } from "../api/create-invite";
 import { LinkOnce } from "./link-once";
@@ -40,14 +41,7 @@ export function CreateInviteModal({ onClose }: { onClose: () => void }) {
             <Switch label="Administrator" checked={isAdmin} onChange={(e) => setIsAdmin(e.currentTarget.checked)} />
             <NumberInput label="Valid for (days)" min={1} max={90} value={days} onChange={setDays} />
             <ErrorAlert error={create.error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Make invite link
-              </Button>
-            </Group>
+            <DialogActions onCancel={onClose} confirmLabel="Make invite link" loading={create.isPending} />
           </Stack>
         </form>
       )}

@@ -1,6 +1,7 @@
-import { Button, Group, Modal, Stack, Switch, TextInput } from "@mantine/core";
+import { Modal, Stack, Switch, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { PasswordField } from "@/components/password-field";
 import { useSession } from "@/hooks/use-session";
@@ -68,14 +69,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
           />
           <Switch label="Administrator" checked={isAdmin} onChange={(e) => setIsAdmin(e.currentTarget.checked)} />
           <ErrorAlert error={create.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
+          <DialogActions onCancel={close} confirmLabel="Create user" loading={create.isPending} />
         </Stack>
       </form>
     </Modal>

@@ -1,6 +1,7 @@
-import { Button, Group, Modal, Select, Stack, Text } from "@mantine/core";
+import { Modal, Select, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import type { UserDTO } from "@/lib/api-types";
 import { useDeleteUser } from "../api/delete-user";
@@ -43,14 +44,13 @@ export function DeleteUserModal({ user, onClose }: { user: UserDTO; onClose: () 
           nothingFoundMessage="No other users"
         />
         <ErrorAlert error={remove.error} title="Could not delete the user" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={confirm}>
-            Delete user
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          confirmLabel="Delete user"
+          onConfirm={confirm}
+          danger
+          loading={remove.isPending}
+        />
       </Stack>
     </Modal>
   );

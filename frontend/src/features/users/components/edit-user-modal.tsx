@@ -1,6 +1,7 @@
-import { Button, Group, Modal, Stack, Switch, Text, TextInput } from "@mantine/core";
+import { Modal, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent } from "react";
+import { DialogActions } from "@/components/dialog-actions";
 import { ErrorAlert } from "@/components/error-alert";
 import { PasswordField } from "@/components/password-field";
 import { useSession } from "@/hooks/use-session";
@@ -73,14 +74,12 @@ export function EditUserModal({ user, onClose }: { user: UserDTO; onClose: () =>
             </Text>
           )}
           <ErrorAlert error={update.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending} disabled={unchanged}>
-              Save changes
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={onClose}
+            confirmLabel="Save changes"
+            loading={update.isPending}
+            disabled={unchanged}
+          />
         </Stack>
       </form>
     </Modal>
