@@ -26,11 +26,11 @@ describe("passwordPolicyError", () => {
 
 describe("newPasswordReady", () => {
   it("needs a password that keeps the rule, typed the same twice", () => {
-    expect(newPasswordReady("", "", false)).toBe(false);
-    expect(newPasswordReady("x", "y", false)).toBe(false);
-    expect(newPasswordReady("x", "x", false)).toBe(true);
-    expect(newPasswordReady("short", "short", true)).toBe(false);
-    expect(newPasswordReady("Good1Password", "Good1Password", true)).toBe(true);
+    expect(newPasswordReady({ password: "", confirm: "" }, false)).toBe(false);
+    expect(newPasswordReady({ password: "x", confirm: "y" }, false)).toBe(false);
+    expect(newPasswordReady({ password: "x", confirm: "x" }, false)).toBe(true);
+    expect(newPasswordReady({ password: "short", confirm: "short" }, true)).toBe(false);
+    expect(newPasswordReady({ password: "Good1Password", confirm: "Good1Password" }, true)).toBe(true);
   });
 });
 

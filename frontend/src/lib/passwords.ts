@@ -37,8 +37,16 @@ export function passwordPolicyError(password: string, strict: boolean): string |
   return null;
 }
 
+/** A new password as a form takes it: typed once, then again to confirm. */
+export interface NewPassword {
+  password: string;
+  confirm: string;
+}
+
+export const EMPTY_NEW_PASSWORD: NewPassword = { password: "", confirm: "" };
+
 /** A new password may be sent: it keeps the server's rule and was typed the same twice. */
-export function newPasswordReady(password: string, confirm: string, strict: boolean): boolean {
+export function newPasswordReady({ password, confirm }: NewPassword, strict: boolean): boolean {
   return passwordPolicyError(password, strict) === null && confirm === password;
 }
 

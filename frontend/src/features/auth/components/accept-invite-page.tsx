@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
 import { errorMessage } from "@/lib/api-client";
-import { newPasswordReady } from "@/lib/passwords";
+import { EMPTY_NEW_PASSWORD, newPasswordReady } from "@/lib/passwords";
 import { useAcceptInvite } from "../api/accept-invite";
 import { useInvite } from "../api/get-invite";
 import { linkToken } from "../utils/link-token";
@@ -17,8 +17,7 @@ export function AcceptInvitePage({ strict }: { strict: boolean }) {
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [newPassword, setNewPassword] = useState(EMPTY_NEW_PASSWORD);
   const fixedEmail = invite.data?.email ?? null;
 
   if (!token || invite.isError) {
@@ -44,9 +43,9 @@ export function AcceptInvitePage({ strict }: { strict: boolean }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const address = fixedEmail ?? email.trim();
-    if (!address || !newPasswordReady(password, confirm, strict)) return;
+    if (!address || !newPasswordReady(newPassword, strict)) return;
     accept.mutate(
-      { email: address, display_name: displayName.trim() || null, password },
+      { email: address, display_name: displayName.trim() || null, password: newPassword.password },
       { onSuccess: () => void navigate("/gallery", { replace: true }) },
     );
   };
@@ -74,10 +73,8 @@ export function AcceptInvitePage({ strict }: { strict: boolean }) {
         <NewPasswordFields
           label="Password"
           confirmLabel="Confirm password"
-          password={password}
-          confirm={confirm}
-          onPasswordChange={setPassword}
-          onConfirmChange={setConfirm}
+          value={newPassword}
+          onChange={setNewPassword}
           strict={strict}
         />
         <ErrorAlert error={accept.error} />

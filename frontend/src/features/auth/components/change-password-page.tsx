@@ -1,7 +1,7 @@
 import { Button, Group, PasswordInput, Stack, Text } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/error-alert";
-import { newPasswordReady } from "@/lib/passwords";
+import { EMPTY_NEW_PASSWORD, newPasswordReady } from "@/lib/passwords";
 import { useLogOut } from "../api/log-out";
 import { useUpdateCurrentUser } from "../api/update-current-user";
 import { AuthLayout } from "./auth-layout";
@@ -11,15 +11,14 @@ import { NewPasswordFields } from "./new-password-fields";
  * refuses everything else until then). */
 export function ChangePasswordPage({ email, strict }: { email: string; strict: boolean }) {
   const [current, setCurrent] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [newPassword, setNewPassword] = useState(EMPTY_NEW_PASSWORD);
   const update = useUpdateCurrentUser();
   const logOut = useLogOut();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!current || !newPasswordReady(password, confirm, strict)) return;
-    update.mutate({ current_password: current, new_password: password });
+    if (!current || !newPasswordReady(newPassword, strict)) return;
+    update.mutate({ current_password: current, new_password: newPassword.password });
   };
 
   return (
@@ -35,13 +34,7 @@ export function ChangePasswordPage({ email, strict }: { email: string; strict: b
             value={current}
             onChange={(e) => setCurrent(e.currentTarget.value)}
           />
-          <NewPasswordFields
-            password={password}
-            confirm={confirm}
-            onPasswordChange={setPassword}
-            onConfirmChange={setConfirm}
-            strict={strict}
-          />
+          <NewPasswordFields value={newPassword} onChange={setNewPassword} strict={strict} />
           <ErrorAlert error={update.error} />
           <Button type="submit" loading={update.isPending} fullWidth size="md">
             Save and continue

@@ -1,21 +1,13 @@
 import { fireEvent, screen } from "@testing-library/react";
 import { useState } from "react";
 import { describe, expect, it } from "vitest";
+import { EMPTY_NEW_PASSWORD } from "@/lib/passwords";
 import { renderRoutes } from "@/testing/render";
 import { NewPasswordFields } from "./new-password-fields";
 
 function Form({ strict }: { strict: boolean }) {
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  return (
-    <NewPasswordFields
-      password={password}
-      confirm={confirm}
-      onPasswordChange={setPassword}
-      onConfirmChange={setConfirm}
-      strict={strict}
-    />
-  );
+  const [value, setValue] = useState(EMPTY_NEW_PASSWORD);
+  return <NewPasswordFields value={value} onChange={setValue} strict={strict} />;
 }
 
 function type(label: "New password" | "Confirm new password", value: string) {

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useLocation } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
 import { errorMessage } from "@/lib/api-client";
-import { newPasswordReady } from "@/lib/passwords";
+import { EMPTY_NEW_PASSWORD, newPasswordReady } from "@/lib/passwords";
 import { useResetLink } from "../api/get-reset-link";
 import { useResetPassword } from "../api/use-reset-link";
 import { linkToken } from "../utils/link-token";
@@ -14,8 +14,7 @@ export function ResetPasswordPage({ strict }: { strict: boolean }) {
   const token = linkToken(useLocation().hash);
   const link = useResetLink(token);
   const reset = useResetPassword(token);
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const [newPassword, setNewPassword] = useState(EMPTY_NEW_PASSWORD);
 
   if (reset.isSuccess) {
     return (
@@ -51,8 +50,8 @@ export function ResetPasswordPage({ strict }: { strict: boolean }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!newPasswordReady(password, confirm, strict)) return;
-    reset.mutate(password);
+    if (!newPasswordReady(newPassword, strict)) return;
+    reset.mutate(newPassword.password);
   };
 
   return (
@@ -61,13 +60,7 @@ export function ResetPasswordPage({ strict }: { strict: boolean }) {
         <Text size="sm" ta="center">
           New password for <b>{link.data.email}</b>
         </Text>
-        <NewPasswordFields
-          password={password}
-          confirm={confirm}
-          onPasswordChange={setPassword}
-          onConfirmChange={setConfirm}
-          strict={strict}
-        />
+        <NewPasswordFields value={newPassword} onChange={setNewPassword} strict={strict} />
         <ErrorAlert error={reset.error} />
         <Button type="submit" loading={reset.isPending} fullWidth size="md">
           Set new password
