@@ -35,12 +35,16 @@ class Heartbeat:
         self._status = status
         self._stop = threading.Event()
         self._poke = threading.Event()
+        self._at_once = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False
         self.worker_id: str | None = None
 
-    def poke(self) -> None:
-        """Beat now (the worker took or finished an item), not only on schedule."""
+    def poke(self, *, at_once: bool = False) -> None:
+        """Beat soon (the worker took or finished an item: pokes within POKE_INTERVAL_S share one
+        beat), or `at_once` (paused or resumed by an admin), not only on schedule."""
+        if at_once:
+            self._at_once.set()
         self._poke.set()
 
     def start(self, *, on_lost: Callable[[], None]) -> None:
@@ -53,6 +57,7 @@ class Heartbeat:
 
     def stop(self) -> None:
         self._stop.set()
+        self._at_once.set()
         self._poke.set()
         if self._thread is not None:
             self._thread.join(10)
@@ -84,10 +89,11 @@ class Heartbeat:
         last_beat = 0.0
         while True:
             poked = self._poke.wait(max(0.0, next_reap - time.monotonic()))
-            if poked and not self._stop.is_set():
+            if poked and not self._stop.is_set() and not self._at_once.is_set():
                 # Let pokes that come in quick succession share one beat.
-                self._stop.wait(max(0.0, min(last_beat + POKE_INTERVAL_S, next_reap) - time.monotonic()))
+                self._at_once.wait(max(0.0, min(last_beat + POKE_INTERVAL_S, next_reap) - time.monotonic()))
             self._poke.clear()
+            self._at_once.clear()
             if self._stop.is_set():
                 return
             last_beat = time.monotonic()

@@ -119,9 +119,9 @@ class Worker:
         if self.heartbeat is not None:
             self.heartbeat.stop()
 
-    def _poke(self) -> None:
+    def _poke(self, *, at_once: bool = False) -> None:
         if self.heartbeat is not None:
-            self.heartbeat.poke()
+            self.heartbeat.poke(at_once=at_once)
 
     def _device(self) -> str:
         """For the heartbeat: "auto" until the first model load picks the device, so that a
@@ -156,13 +156,13 @@ class Worker:
         """Pause every worker of the installation (they check the shared flag before claiming)."""
         self._dispatch.set_paused(self._queue_id, True)
         self._resumed.clear()
-        self._poke()
+        self._poke(at_once=True)  # an admin watches the Workers panel change
 
     def resume(self) -> None:
         self._dispatch.set_paused(self._queue_id, False)
         self._resumed.set()
         self._wake.set()
-        self._poke()
+        self._poke(at_once=True)
 
     def follow_event(self, event: Event) -> None:
         """Events from every process (over the bus): an item canceled elsewhere stops here too,
