@@ -129,7 +129,11 @@ def make_world(start_server: StartServer, tmp_path: Path, config: str) -> World:
     root = tmp_path / "root"
     root.mkdir()
     (root / "gesso.yaml").write_text(config, encoding="utf-8")
-    server = start_server(root)
+    return world_on(start_server(root))
+
+
+def world_on(server: Server) -> World:
+    """An administrator, alice and bob signed up and signed in on a fresh multi-user server."""
     http = httpx.Client(base_url=server.url, timeout=30)
     tokens: dict[str, str] = {}
     user_ids: dict[str, str] = {}

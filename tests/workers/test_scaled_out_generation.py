@@ -11,14 +11,13 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image
 
 from tests import databases
 from tests.e2e.server import StartServer
 from tests.e2e.test_invokeai_graphs import enqueue, install_all, user_images
-from tests.e2e.test_sockets import PASSWORD, Listener, World
+from tests.e2e.test_sockets import Listener, World, world_on
 from tests.gen_fixtures import shared_tiny_models
 from tests.invokeai_graphs import NAMES, enqueue_body, node_of_type, output_node
 from tests.services.redis_server import RedisServer
@@ -32,23 +31,7 @@ def cluster_world(root: Path, start_server: StartServer, env: dict[str, str]) ->
     (root / "gesso.yaml").write_text("multiuser: true\n", encoding="utf-8")
     a = start_server(root, args=("--no-worker",), env=env)
     b = start_server(root, args=("--no-worker",), env=env)
-    http = httpx.Client(base_url=a.url, timeout=30)
-    setup = http.post("/api/v1/auth/setup", json={"email": "admin@example.com", "password": PASSWORD})
-    assert setup.status_code == 200, setup.text
-    tokens: dict[str, str] = {}
-    user_ids = {"admin": setup.json()["user"]["user_id"]}
-    for who in ("admin", "alice", "bob"):
-        if who != "admin":
-            created = http.post(
-                "/api/v1/auth/users",
-                json={"email": f"{who}@example.com", "password": PASSWORD},
-                headers={"Authorization": f"Bearer {tokens['admin']}"},
-            )
-            assert created.status_code == 201, created.text
-            user_ids[who] = created.json()["user_id"]
-        login = http.post("/api/v1/auth/login", json={"email": f"{who}@example.com", "password": PASSWORD})
-        tokens[who] = login.json()["token"]
-    return World(a, http, tokens, user_ids), b.url
+    return world_on(a), b.url
 
 
 @pytest.fixture
